@@ -1,0 +1,297 @@
+"""The command line: every subcommand calls the same core functions the window uses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import desktop
+from desktop.core.errors import EvidenceError, UsageError
+from desktop.core.i18n import set_language, tr
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(tr("error: {message} (see --help)", message=message), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _seq(text: str) -> int:
+    try:
+        value = int(text.lstrip("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("{text!r} is not a sequence number", text=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(tr("{text!r} is not a sequence number", text=text))
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="evidence-recorder",
+        description=tr("Record, measure and prove how an app makes it easy to upgrade and hard "
+                       "to leave. Without a subcommand, opens the window."),
+    )
+    parser.add_argument("--version", action="version", version=desktop.__version__)
+    parser.add_argument("--debug", action="store_true", help=tr("show tracebacks and debug logs"))
+    parser.add_argument("--lang", choices=["en", "zh"], help=tr("language of messages"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    case = commands.add_parser("case", help=tr("create a case folder"))
+    case_commands = case.add_subparsers(dest="case_command", metavar="ACTION", required=True,
+                                        parser_class=_Parser)
+    new = case_commands.add_parser("new", help=tr("create a new case folder"))
+    new.add_argument("dir", type=Path)
+    new.add_argument("--title", required=True, help=tr("what the complaint is about"))
+    new.add_argument("--service", default="", help=tr("the company or service"))
+    new.add_argument("--complainant", default="", help=tr("who complains (optional)"))
+    new.add_argument("--purpose", default="", help=tr("what the evidence should show"))
+    new.set_defaults(run=_cmd_case_new)
+
+    journey = commands.add_parser("journey", help=tr("switch the active journey"))
+    journey.add_argument("dir", type=Path)
+    journey.add_argument("name", help=tr("for example upgrade or downgrade"))
+    journey.set_defaults(run=_cmd_journey)
+
+    imp = commands.add_parser("import", help=tr("import screenshots from a phone"))
+    imp.add_argument("dir", type=Path)
+    imp.add_argument("files", type=Path, nargs="+")
+    imp.add_argument("--journey", help=tr("journey the files belong to"))
+    imp.set_defaults(run=_cmd_import)
+
+    note = commands.add_parser("note", help=tr("add a timestamped note"))
+    note.add_argument("dir", type=Path)
+    note.add_argument("text", nargs="?", help=tr("the note (or use --file)"))
+    note.add_argument("--file", type=Path, help=tr("read the note from a UTF-8 text file"))
+    note.add_argument("--capture", type=_seq, help=tr("attach to the capture with this seq"))
+    note.add_argument("--amends", type=_seq, help=tr("amend the note with this seq"))
+    note.add_argument("--journey", help=tr("journey the note belongs to"))
+    note.set_defaults(run=_cmd_note)
+
+    withdraw = commands.add_parser("withdraw", help=tr("withdraw a capture or note, with a reason"))
+    withdraw.add_argument("dir", type=Path)
+    withdraw.add_argument("seq", type=_seq)
+    withdraw.add_argument("--reason", required=True)
+    withdraw.set_defaults(run=_cmd_withdraw)
+
+    show = commands.add_parser("log", help=tr("list the case's events"))
+    show.add_argument("dir", type=Path)
+    show.add_argument("--json", action="store_true", help=tr("print one JSON document"))
+    show.set_defaults(run=_cmd_log)
+
+    verify = commands.add_parser("verify", help=tr("check that nothing in the case has changed"))
+    verify.add_argument("dir", type=Path)
+    verify.add_argument("--json", action="store_true", help=tr("print one JSON document"))
+    verify.set_defaults(run=_cmd_verify)
+
+    demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
+    demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
+    demo.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def _cmd_case_new(args: argparse.Namespace) -> int:
+    from desktop.core.case import create_case
+
+    writer = create_case(args.dir, title=args.title, service=args.service,
+                         complainant=args.complainant, purpose=args.purpose)
+    print(tr("Created case {folder} ({title}).", folder=writer.folder, title=args.title))
+    return 0
+
+
+def _cmd_journey(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+
+    writer = CaseWriter(args.dir)
+    event = writer.start_journey(args.name)
+    if event is None:
+        print(tr("The active journey already is {name}.", name=args.name))
+    else:
+        print(tr("#{seq} active journey: {name}", seq=event.seq, name=args.name))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+    from desktop.core.imports import import_files
+
+    writer = CaseWriter(args.dir)
+    result = import_files(writer, args.files, journey=args.journey)
+    for event in result.events:
+        print(tr("#{seq} imported {name} -> {path} (sha256 {digest})",
+                 seq=event.seq, name=event.data["source"]["name"],
+                 path=event.data["file"]["path"], digest=event.data["file"]["sha256"]))
+    for failure in result.failures:
+        print(tr("not imported: {message}", message=failure.message), file=sys.stderr)
+    if result.failures:
+        print(tr("{ok} imported, {failed} not imported.", ok=len(result.events),
+                 failed=len(result.failures)), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_note(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+
+    if (args.text is None) == (args.file is None):
+        raise UsageError(tr("Give the note as TEXT or with --file PATH (one of them)."))
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(tr("Cannot read the note from {path}: {reason}. Save it as UTF-8 "
+                                "text.", path=args.file, reason=error)) from error
+    else:
+        text = args.text
+    writer = CaseWriter(args.dir)
+    event = writer.add_note(text, capture=args.capture, amends=args.amends, journey=args.journey)
+    print(tr("#{seq} note saved.", seq=event.seq))
+    return 0
+
+
+def _cmd_withdraw(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+
+    event = CaseWriter(args.dir).withdraw(args.seq, args.reason)
+    print(tr("#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",
+             seq=event.seq, target=args.seq))
+    return 0
+
+
+def _summary(event_type: str, data: dict[str, object]) -> str:
+    if event_type == "note":
+        text = str(data.get("text", "")).replace("\n", " ")
+        extra = []
+        if data.get("attached_to") is not None:
+            extra.append(f"@#{data['attached_to']}")
+        if data.get("amends") is not None:
+            extra.append(tr("amends #{seq}", seq=data["amends"]))
+        short = text if len(text) <= 80 else text[:79] + "…"
+        return " ".join([*extra, short])
+    if isinstance(data.get("file"), dict):
+        file = data["file"]
+        assert isinstance(file, dict)
+        return f"{file['path']}  sha256:{str(file['sha256'])[:16]}…"
+    if event_type == "journey":
+        return str(data.get("name"))
+    if event_type == "withdraw":
+        return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
+    if event_type == "case_opened":
+        return str(data.get("title"))
+    if event_type == "environment":
+        os_info = data.get("os")
+        return str(os_info.get("platform")) if isinstance(os_info, dict) else ""
+    return ""
+
+
+def _cmd_log(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from desktop.core.case import read_case_info
+    from desktop.core.log import LOG_NAME, scan_log
+
+    info = read_case_info(args.dir)
+    scan = scan_log(args.dir / LOG_NAME)
+    if args.json:
+        _print_json({
+            "case": asdict(info),
+            "events": [event.to_record() for event in scan.events],
+            "problems": [asdict(problem) for problem in scan.problems],
+            "torn_tail": asdict(scan.torn) if scan.torn else None,
+        })
+        return 0
+    print(tr("Case: {title}", title=info.title))
+    for event in scan.events:
+        clock = "  ⚠ " + json.dumps(event.clock) if event.clock else ""
+        print(f"#{event.seq:<5} {event.local:<29} {event.journey or '-':<12} {event.type:<12} "
+              f"{_summary(event.type, event.data)}{clock}")
+    if scan.problems or scan.torn:
+        print(tr("The log has problems; run: evidence-recorder verify {folder}", folder=args.dir))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.core.verify import verify_case
+
+    report = verify_case(args.dir)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        print(tr("Case: {title} ({folder})", title=report.title, folder=report.case))
+        print(tr("Checked {events} log lines and {files} files.", events=report.events,
+                 files=report.files_checked))
+        for problem in report.problems:
+            print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
+        if report.ok:
+            print(tr("Everything verifies. Last log hash: {hash}", hash=report.last_hash))
+        else:
+            print(tr("{count} problems found.", count=len(report.problems)))
+    return 0 if report.ok else 1
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.core.demo import build_demo_case
+    from desktop.core.verify import verify_case
+
+    folder = args.out or Path.cwd() / f"evidence-demo-{datetime.now():%Y%m%d-%H%M%S}"
+    result = build_demo_case(folder)
+    report = verify_case(folder)
+    print(tr("Sample case built in {folder}: {imported} screenshots, {notes} notes, two "
+             "journeys (upgrade, downgrade).", folder=result.folder, imported=result.imported,
+             notes=result.notes))
+    print(tr("Checked {events} log lines and {files} files.", events=report.events,
+             files=report.files_checked))
+    print(tr("See it with: evidence-recorder log {folder}", folder=result.folder))
+    return 0 if report.ok else 1
+
+
+def _open_window(argv: Sequence[str]) -> int:
+    print(tr("The Evidence Recorder window is not built yet. Use a subcommand; see "
+             "evidence-recorder --help."), file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure: Callable[..., None] | None = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    if "--lang" in arguments[:-1]:
+        language = arguments[arguments.index("--lang") + 1]
+        if language in ("en", "zh"):
+            set_language(language)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        return _open_window(arguments)
+    try:
+        code: int = args.run(args)
+    except EvidenceError as error:
+        if args.debug:
+            log.exception("command failed")
+        print(tr("error: {message}", message=error), file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(tr("Stopped. Everything saved before the stop is kept."), file=sys.stderr)
+        return 130
+    except OSError as error:
+        if args.debug:
+            raise
+        print(tr("error: {message}", message=error), file=sys.stderr)
+        return 1
+    return code

@@ -1,0 +1,1 @@
+"""The Qt-free core: case folder, event log, imports, verification."""

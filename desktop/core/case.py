@@ -1,0 +1,439 @@
+"""The case folder: create and open it, keep the log's state, commit write-once originals."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import desktop
+from desktop.core.clock import Clock, SystemClock, take_stamp
+from desktop.core.environment import collect_environment
+from desktop.core.errors import (
+    CaseExistsError,
+    CaseNotFoundError,
+    EvidenceError,
+    NoteError,
+    UsageError,
+)
+from desktop.core.fsutil import (
+    READ_ONLY_FILE,
+    CaseLock,
+    fsync_dir,
+    os_error_to_evidence,
+    write_new_file,
+)
+from desktop.core.i18n import tr
+from desktop.core.log import LOG_NAME, Event, EventLog, TornTail, Transaction, canonical_json
+
+CASE_JSON = "case.json"
+ORIGINALS = "originals"
+DERIVED = "derived"
+EXPORTS = "exports"
+STAGING = ".staging"
+LOCK_NAME = ".lock"
+CASE_FORMAT = 1
+MAX_NOTE_CHARS = 100_000
+MAX_JOURNEY_CHARS = 100
+# Events whose subject is a captured or imported original (a note may be attached to them).
+ORIGINAL_EVENTS = frozenset({"capture", "import"})
+# Events that may be withdrawn, with a reason, by a later event.
+WITHDRAWABLE = frozenset({"capture", "import", "note"})
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """The contents of case.json."""
+
+    id: str
+    title: str
+    service: str
+    complainant: str
+    purpose: str
+    created: dict[str, str]
+    tool: dict[str, str]
+    format: int
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CaseInfo:
+        return cls(
+            id=str(data["id"]),
+            title=str(data["title"]),
+            service=str(data.get("service", "")),
+            complainant=str(data.get("complainant", "")),
+            purpose=str(data.get("purpose", "")),
+            created=dict(data["created"]),
+            tool=dict(data["tool"]),
+            format=int(data.get("format", CASE_FORMAT)),
+        )
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """A file an event vouches for: its path inside the case, hash and size."""
+
+    path: str
+    sha256: str
+    size: int
+
+
+def named_files(event: Event) -> list[NamedFile]:
+    """Files an event records in data["file"] or data["files"]."""
+    entries: list[Any] = []
+    if isinstance(event.data.get("file"), dict):
+        entries.append(event.data["file"])
+    if isinstance(event.data.get("files"), list):
+        entries.extend(event.data["files"])
+    found = []
+    for entry in entries:
+        if isinstance(entry, dict) and {"path", "sha256", "size"} <= entry.keys():
+            found.append(NamedFile(str(entry["path"]), str(entry["sha256"]), int(entry["size"])))
+    return found
+
+
+def read_case_info(folder: Path) -> CaseInfo:
+    """case.json of a case folder, or a clear error if the folder is not a case."""
+    path = folder / CASE_JSON
+    if not folder.is_dir():
+        raise CaseNotFoundError(
+            tr("{folder} is not a folder. Give the path of a case folder "
+               "(make one with: evidence-recorder case new DIR --title TEXT).", folder=folder)
+        )
+    if not path.is_file() or not (folder / LOG_NAME).is_file():
+        raise CaseNotFoundError(
+            tr("{folder} is not a case folder (no case.json or log.jsonl). Make one with: "
+               "evidence-recorder case new DIR --title TEXT", folder=folder)
+        )
+    return _load_case_json(path)
+
+
+def _load_case_json(path: Path) -> CaseInfo:
+    try:
+        return CaseInfo.from_json(json.loads(path.read_bytes()))
+    except (ValueError, KeyError, TypeError) as error:
+        raise EvidenceError(
+            tr("{path} is damaged ({reason}). Run evidence-recorder verify on the folder "
+               "to see what changed.", path=path, reason=error)
+        ) from error
+
+
+@dataclass
+class CaseState:
+    """What the log says so far; kept up to date as events are read or written."""
+
+    active_journey: str | None = None
+    journeys: list[str] = field(default_factory=list)
+    types: dict[int, str] = field(default_factory=dict)
+    withdrawn: set[int] = field(default_factory=set)
+    files: dict[str, NamedFile] = field(default_factory=dict)
+    environment_digest: str | None = None
+    pending_torn: TornTail | None = None
+
+    def apply(self, event: Event) -> None:
+        self.types[event.seq] = event.type
+        if event.type == "journey":
+            name = event.data.get("name")
+            if isinstance(name, str):
+                self.active_journey = name
+                if name not in self.journeys:
+                    self.journeys.append(name)
+        elif event.type == "withdraw" and isinstance(event.data.get("target"), int):
+            self.withdrawn.add(event.data["target"])
+        elif event.type == "environment":
+            self.environment_digest = event.data.get("digest")
+        for named in named_files(event):
+            self.files[named.path] = named
+
+    def reset(self) -> None:
+        fresh = CaseState()
+        self.__dict__.update(fresh.__dict__)
+
+    def torn_tail_found(self, transaction: Transaction, torn: TornTail) -> None:
+        transaction.add(
+            "log_repaired",
+            {
+                "reason": "the last line was incomplete (the program was stopped or the power "
+                "failed while writing it); it was cut off and its bytes are kept here",
+                "torn_offset": torn.offset,
+                "torn_bytes": torn.length,
+                "torn_sha256": torn.sha256,
+                "torn_text": torn.text,
+            },
+            self.active_journey,
+        )
+
+
+@dataclass(frozen=True)
+class StagedOriginal:
+    """A file written and fsynced into .staging/, waiting to be logged and moved into place."""
+
+    staging_path: Path
+    name: str
+    sha256: str
+    size: int
+    data: dict[str, Any]
+
+
+def create_case(
+    folder: Path,
+    *,
+    title: str,
+    service: str = "",
+    complainant: str = "",
+    purpose: str = "",
+    clock: Clock | None = None,
+) -> CaseWriter:
+    """Make a new case folder (empty or not yet there) and open it for writing."""
+    clock = clock or SystemClock()
+    title = title.strip()
+    if not title:
+        raise UsageError(tr("A case needs a title: give --title TEXT."))
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise CaseExistsError(
+            tr("{folder} already exists and is not empty. Choose a new folder for the case.",
+               folder=folder)
+        )
+    try:
+        for sub in ("", ORIGINALS, DERIVED, EXPORTS, STAGING):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise os_error_to_evidence(error, folder) from error
+    stamp = take_stamp(clock)
+    info = {
+        "id": str(uuid.uuid4()),
+        "title": title,
+        "service": service.strip(),
+        "complainant": complainant.strip(),
+        "purpose": purpose.strip(),
+        "created": {"utc": stamp.utc, "local": stamp.local, "zone": stamp.zone},
+        "tool": {"name": desktop.APP_ID, "version": desktop.__version__},
+        "format": CASE_FORMAT,
+    }
+    payload = json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
+    write_new_file(folder / CASE_JSON, payload)
+    writer = CaseWriter(folder, clock=clock, _creating=True)
+    with writer.transaction() as tx:
+        tx.add(
+            "case_opened",
+            {"case_id": info["id"], "title": title,
+             "case_json_sha256": hashlib.sha256(payload).hexdigest()},
+            None,
+        )
+        writer._add_environment(tx)
+    return writer
+
+
+class CaseWriter:
+    """Writes to one case: every change is an event appended under the lock."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        clock: Clock | None = None,
+        lock_timeout: float = 5.0,
+        screens: list[dict[str, Any]] | None = None,
+        _creating: bool = False,
+    ) -> None:
+        self.folder = folder
+        self.info = _load_case_json(folder / CASE_JSON) if _creating else read_case_info(folder)
+        self.clock = clock or SystemClock()
+        self.screens = screens
+        self.session = uuid.uuid4().hex[:16]
+        self.state = CaseState()
+        self.log = EventLog(
+            folder / LOG_NAME,
+            clock=self.clock,
+            session=self.session,
+            lock=CaseLock(folder / LOCK_NAME, timeout=lock_timeout),
+            observer=self.state,
+        )
+        if not _creating:
+            with self.transaction() as tx:
+                self._recover_staging(tx)
+                self._add_environment(tx)
+
+    # -- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self.log.transaction() as tx:
+            yield tx
+
+    def _add_environment(self, tx: Transaction) -> None:
+        environment = collect_environment(self.clock, self.screens)
+        digest = hashlib.sha256(canonical_json(environment)).hexdigest()
+        if digest != self.state.environment_digest:
+            tx.add("environment", {**environment, "digest": digest}, self.state.active_journey)
+
+    def _switch_journey(self, tx: Transaction, journey: str | None) -> None:
+        if journey is None:
+            return
+        name = journey.strip()
+        if not name or len(name) > MAX_JOURNEY_CHARS:
+            raise UsageError(
+                tr("A journey name must have 1 to {limit} characters, such as upgrade or "
+                   "downgrade.", limit=MAX_JOURNEY_CHARS)
+            )
+        if name != self.state.active_journey:
+            tx.add("journey", {"name": name}, name)
+
+    def start_journey(self, name: str) -> Event | None:
+        """Make `name` the active journey; returns the event, or None if it already was."""
+        with self.transaction() as tx:
+            before = tx.next_seq
+            self._switch_journey(tx, name)
+            switched = tx.next_seq != before
+        return self.last_event if switched else None
+
+    @property
+    def last_event(self) -> Event | None:
+        return self.log.last
+
+    def add_note(
+        self,
+        text: str,
+        *,
+        capture: int | None = None,
+        amends: int | None = None,
+        journey: str | None = None,
+    ) -> Event:
+        """A timestamped note, optionally attached to a capture or amending an earlier note."""
+        _check_note_text(text)
+        with self.transaction() as tx:
+            self._switch_journey(tx, journey)
+            if capture is not None:
+                self._require(capture, ORIGINAL_EVENTS, "capture")
+            if amends is not None:
+                self._require(amends, frozenset({"note"}), "note")
+            event = tx.add(
+                "note",
+                {"text": text, "attached_to": capture, "amends": amends},
+                self.state.active_journey,
+            )
+        return event
+
+    def withdraw(self, target: int, reason: str) -> Event:
+        """Withdraw a capture, import or note with a reason; the original stays in the case."""
+        if not reason.strip():
+            raise UsageError(tr("Say why the event is withdrawn: give --reason TEXT."))
+        _check_note_text(reason)
+        with self.transaction() as tx:
+            self._require(target, WITHDRAWABLE, "capture, import or note")
+            event = tx.add(
+                "withdraw",
+                {"target": target, "target_type": self.state.types[target], "reason": reason},
+                self.state.active_journey,
+            )
+        return event
+
+    def _require(self, seq: int, allowed: frozenset[str], what: str) -> None:
+        kind = self.state.types.get(seq)
+        if kind not in allowed:
+            raise NoteError(
+                tr("Event #{seq} is not a {what} in this case. See the sequence numbers with: "
+                   "evidence-recorder log DIR", seq=seq, what=what)
+            )
+        if seq in self.state.withdrawn:
+            raise NoteError(tr("Event #{seq} was withdrawn; it cannot be referred to.", seq=seq))
+
+    def commit_originals(
+        self, event_type: str, staged: list[StagedOriginal], journey: str | None = None
+    ) -> list[Event]:
+        """Log staged files, then move them into originals/ as read-only files.
+
+        The log line is the commit point: after a crash a logged file still in .staging/ is
+        moved into place on the next open, and an unlogged one is discarded (and that logged).
+        """
+        if not staged:
+            return []
+        staging_dir = self.folder / STAGING
+        originals = self.folder / ORIGINALS
+        fsync_dir(staging_dir)
+        events: list[Event] = []
+        with self.transaction() as tx:
+            self._switch_journey(tx, journey)
+            moves: list[tuple[Path, Path]] = []
+            for item in staged:
+                final = f"{ORIGINALS}/{tx.next_seq:06d}-{item.name}"
+                data = {"file": {"path": final, "sha256": item.sha256, "size": item.size},
+                        **item.data}
+                events.append(tx.add(event_type, data, self.state.active_journey))
+                moves.append((item.staging_path, self.folder / final))
+
+            def move_into_place() -> None:
+                try:
+                    for source, target in moves:
+                        os.chmod(source, READ_ONLY_FILE)
+                        os.rename(source, target)
+                    fsync_dir(originals)
+                except OSError as error:
+                    raise os_error_to_evidence(error, originals) from error
+
+            tx.after_commit(move_into_place)
+        return events
+
+    def _recover_staging(self, tx: Transaction) -> None:
+        """Finish moves a crash interrupted and discard files that were never logged."""
+        staging_dir = self.folder / STAGING
+        if not staging_dir.is_dir():
+            return
+        leftovers = sorted(p for p in staging_dir.iterdir() if p.is_file())
+        if not leftovers:
+            return
+        missing = {
+            named.sha256: named
+            for named in self.state.files.values()
+            if not (self.folder / named.path).exists()
+        }
+        for path in leftovers:
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            size = path.stat().st_size
+            named = missing.pop(digest, None)
+            if named is not None and named.size == size:
+                target = self.folder / named.path
+                os.chmod(path, READ_ONLY_FILE)
+                os.rename(path, target)
+                fsync_dir(target.parent)
+                tx.add("recovered", {"path": named.path, "sha256": digest,
+                                     "action": "moved into place after an interrupted write"},
+                       self.state.active_journey)
+            else:
+                path.unlink()
+                tx.add("staging_discarded",
+                       {"name": path.name, "size": size, "sha256": digest,
+                        "reason": "an import or capture stopped before it was logged; "
+                        "the file was never part of the evidence"},
+                       self.state.active_journey)
+        fsync_dir(staging_dir)
+
+
+def _check_note_text(text: str) -> None:
+    if not text.strip():
+        raise NoteError(tr("The note is empty. Type the text of the note."))
+    if len(text) > MAX_NOTE_CHARS:
+        raise NoteError(
+            tr("The note has {count} characters; the limit is {limit}. Split it into "
+               "several notes.", count=len(text), limit=MAX_NOTE_CHARS)
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise NoteError(
+            tr("The note holds bytes that are not valid text. Save it as UTF-8 and try again.")
+        ) from error
+
+
+def file_time_utc(path: Path) -> str:
+    return (
+        datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )

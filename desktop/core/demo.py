@@ -1,0 +1,75 @@
+"""A sample case built from the shipped screenshots, to show every step without a phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.case import CaseWriter, create_case
+from desktop.core.clock import Clock
+from desktop.core.errors import EvidenceError
+from desktop.core.i18n import tr
+from desktop.core.imports import import_files
+from resources import resource_path
+
+# (journey, sample file, note attached to it)
+DEMO_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("upgrade", "zh-upgrade-1.png",
+     "首页顶部就是醒目的「立即升级」按钮，一步即可进入升级。"),
+    ("upgrade", "zh-upgrade-2.png", "点一下「确认开通」，升级立即生效，全程不到一分钟。"),
+    ("upgrade", "en-upgrade-1.png", "The Upgrade to Premium button fills the width of the screen."),
+    ("upgrade", "en-upgrade-2.png", "One more tap and the upgrade was confirmed."),
+    ("downgrade", "zh-downgrade-1.png",
+     "降级入口藏在「账户安全」页面最底部，灰色小字，旁边是大大的升级横幅。"),
+    ("downgrade", "zh-downgrade-2.png",
+     "点「降级套餐」后弹窗称当前周期内无法降级，要求拨打客服热线，48 小时内处理。"),
+    ("downgrade", "en-downgrade-1.png",
+     "Downgrade is small grey text under Account security, below a large upgrade banner."),
+    ("downgrade", "en-downgrade-2.png",
+     "The dialog refuses the downgrade in the current billing cycle; the way out is a tiny "
+     "light-grey link."),
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    folder: Path
+    imported: int
+    notes: int
+
+
+def sample_paths() -> list[Path]:
+    paths = [resource_path("samples", name) for _journey, name, _note in DEMO_STEPS]
+    missing = [path.name for path in paths if not path.is_file()]
+    if missing:
+        raise EvidenceError(
+            tr("The sample screenshots are missing ({names}). Reinstall Evidence Recorder.",
+               names=", ".join(missing))
+        )
+    return paths
+
+
+def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
+    """Create a case in `folder` with both journeys, the samples as imports, and notes."""
+    samples = sample_paths()
+    writer: CaseWriter = create_case(
+        folder,
+        title="演示：从 59 元套餐降到 8 元 / Demo: moving from a 59 to an 8 yuan plan",
+        service="星河移动 · StreamNova (fictional / 虚构)",
+        complainant="",
+        purpose="Show that upgrading takes two taps while downgrading is hidden and refused. "
+        "展示升级只需两步，而降级入口被隐藏并被拒绝。",
+        clock=clock,
+    )
+    imported = notes = 0
+    for (journey, _name, note), path in zip(DEMO_STEPS, samples, strict=True):
+        result = import_files(writer, [path], journey=journey)
+        if result.failures:
+            raise EvidenceError(result.failures[0].message)
+        imported += len(result.events)
+        writer.add_note(note, capture=result.events[0].seq)
+        notes += 1
+    writer.add_note("客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
+                    " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
+                    journey="downgrade")
+    return DemoResult(folder=folder, imported=imported, notes=notes + 1)

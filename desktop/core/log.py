@@ -1,0 +1,403 @@
+"""The hash-chained event log: canonical lines, reading with chain checks, durable appends."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from desktop.core.clock import Clock, clock_check, take_stamp
+from desktop.core.fsutil import CaseLock, fsync_fd, os_error_to_evidence
+
+LOG_NAME = "log.jsonl"
+GENESIS = "0" * 64
+REQUIRED_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "seq": int,
+    "type": str,
+    "utc": str,
+    "local": str,
+    "zone": str,
+    "mono_ns": int,
+    "session": str,
+    "journey": (str, type(None)),
+    "data": dict,
+    "prev": str,
+    "hash": str,
+}
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical form of a log record without its own "hash" field."""
+    body = {key: value for key, value in record.items() if key != "hash"}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the log."""
+
+    seq: int
+    type: str
+    utc: str
+    local: str
+    zone: str
+    mono_ns: int
+    session: str
+    journey: str | None
+    data: dict[str, Any]
+    prev: str
+    hash: str
+    clock: dict[str, int] | None = None
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Event:
+        return cls(
+            seq=record["seq"],
+            type=record["type"],
+            utc=record["utc"],
+            local=record["local"],
+            zone=record["zone"],
+            mono_ns=record["mono_ns"],
+            session=record["session"],
+            journey=record["journey"],
+            data=record["data"],
+            prev=record["prev"],
+            hash=record["hash"],
+            clock=record.get("clock"),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "seq": self.seq,
+            "type": self.type,
+            "utc": self.utc,
+            "local": self.local,
+            "zone": self.zone,
+            "mono_ns": self.mono_ns,
+            "session": self.session,
+            "journey": self.journey,
+            "data": self.data,
+            "prev": self.prev,
+            "hash": self.hash,
+        }
+        if self.clock:
+            record["clock"] = self.clock
+        return record
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """A line that does not verify, named by its line number (1-based) and sequence number."""
+
+    kind: str
+    line: int
+    seq: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """Bytes after the last complete line: a write cut short by a crash or power loss."""
+
+    offset: int
+    length: int
+    sha256: str
+    text: str
+
+
+@dataclass
+class LogScan:
+    """What reading (part of) a log found."""
+
+    events: list[Event] = field(default_factory=list)
+    problems: list[LogProblem] = field(default_factory=list)
+    torn: TornTail | None = None
+    good_size: int = 0
+    lines: int = 0
+
+
+def scan_bytes(
+    data: bytes,
+    *,
+    start_offset: int = 0,
+    start_line: int = 1,
+    prev_hash: str = GENESIS,
+    next_seq: int = 0,
+) -> LogScan:
+    """Parse log bytes and check every line's form, hash, link and sequence number.
+
+    After a bad line, checking goes on from the hash that line claims, so one edited line is
+    reported once rather than breaking every line after it.
+    """
+    scan = LogScan(good_size=start_offset)
+    pieces = data.split(b"\n")
+    tail = pieces.pop()
+    offset = start_offset
+    expected_prev = prev_hash
+    expected_seq = next_seq
+    for index, raw in enumerate(pieces):
+        line_no = start_line + index
+        offset += len(raw) + 1
+        scan.lines += 1
+        record = _parse_line(raw, line_no, scan.problems)
+        if record is None:
+            expected_seq += 1
+            continue
+        seq = record["seq"]
+        if record_hash(record) != record["hash"]:
+            scan.problems.append(
+                LogProblem("hash_mismatch", line_no, seq, "the line was changed after it was written")
+            )
+        if record["prev"] != expected_prev:
+            scan.problems.append(
+                LogProblem(
+                    "broken_link",
+                    line_no,
+                    seq,
+                    "it does not name the previous line's hash (a line was removed, "
+                    "inserted or reordered before it)",
+                )
+            )
+        if seq != expected_seq:
+            scan.problems.append(
+                LogProblem("sequence_gap", line_no, seq, f"sequence number {expected_seq} expected")
+            )
+        scan.events.append(Event.from_record(record))
+        expected_prev = record["hash"]
+        expected_seq = seq + 1
+    scan.good_size = offset
+    if tail:
+        scan.torn = TornTail(
+            offset=offset,
+            length=len(tail),
+            sha256=hashlib.sha256(tail).hexdigest(),
+            text=tail.decode("utf-8", errors="replace"),
+        )
+    return scan
+
+
+def _parse_line(raw: bytes, line_no: int, problems: list[LogProblem]) -> dict[str, Any] | None:
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        problems.append(LogProblem("unreadable_line", line_no, None, "the line is not valid JSON"))
+        return None
+    if not isinstance(record, dict):
+        problems.append(LogProblem("unreadable_line", line_no, None, "the line is not an object"))
+        return None
+    for name, kind in REQUIRED_FIELDS.items():
+        value = record.get(name)
+        if name not in record or not isinstance(value, kind) or isinstance(value, bool):
+            problems.append(
+                LogProblem("unreadable_line", line_no, None, f"field {name!r} missing or wrong")
+            )
+            return None
+    if canonical_json(record) != raw:
+        problems.append(
+            LogProblem(
+                "not_canonical",
+                line_no,
+                record["seq"],
+                "the line is not in canonical form (it was re-saved or edited)",
+            )
+        )
+    return record
+
+
+def scan_log(path: Path) -> LogScan:
+    """Read and check a whole log file."""
+    return scan_bytes(path.read_bytes())
+
+
+class LogObserver(Protocol):
+    """Keeps state derived from the log (active journey, known events, files)."""
+
+    def apply(self, event: Event) -> None:
+        """Take in one event, read from the file or about to be written."""
+
+    def reset(self) -> None:
+        """Forget everything: the log will be read again from its first line."""
+
+    def torn_tail_found(self, transaction: Transaction, torn: TornTail) -> None:
+        """A torn last line was cut off; record that in the transaction."""
+
+
+class Transaction:
+    """Events added while the case lock is held; written with one write and one fsync."""
+
+    def __init__(self, log: EventLog) -> None:
+        self._log = log
+        self._pending: list[Event] = []
+        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def last(self) -> Event | None:
+        return self._pending[-1] if self._pending else self._log.last
+
+    @property
+    def next_seq(self) -> int:
+        last = self.last
+        return 0 if last is None else last.seq + 1
+
+    def add(self, event_type: str, data: dict[str, Any], journey: str | None) -> Event:
+        """Stamp and chain an event; it is durable only when the transaction commits."""
+        log = self._log
+        stamp = take_stamp(log.clock)
+        last = self.last
+        record: dict[str, Any] = {
+            "seq": self.next_seq,
+            "type": event_type,
+            "utc": stamp.utc,
+            "local": stamp.local,
+            "zone": stamp.zone,
+            "mono_ns": stamp.mono_ns,
+            "session": log.session,
+            "journey": journey,
+            "data": data,
+            "prev": GENESIS if last is None else last.hash,
+        }
+        check = clock_check(
+            stamp,
+            None if last is None else last.utc,
+            None if last is None else last.mono_ns,
+            last is not None and last.session == log.session,
+        )
+        if check:
+            record["clock"] = check
+        canonical_json(record)  # refuse values JSON cannot hold before anything is written
+        record["hash"] = record_hash(record)
+        event = Event.from_record(record)
+        self._pending.append(event)
+        log.observer.apply(event)
+        return event
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run once the events are durable, while the lock is still held."""
+        self._after_commit.append(action)
+
+
+class EventLog:
+    """Appends to one case's log under the OS lock, keeping a cached view of its tail."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Clock,
+        session: str,
+        lock: CaseLock,
+        observer: LogObserver,
+    ) -> None:
+        self.path = path
+        self.clock = clock
+        self.session = session
+        self.lock = lock
+        self.observer = observer
+        self._size = 0
+        self._lines = 0
+        self.last: Event | None = None
+
+    def _refresh(self, transaction: Transaction) -> None:
+        """Take in lines other processes appended since we last looked, and seal a torn tail."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        if size == self._size:
+            return
+        if size < self._size:  # shrank under us: read it all again
+            self._reload_after_failure()
+        with self.path.open("rb") as handle:
+            handle.seek(self._size)
+            data = handle.read(size - self._size)
+        scan = scan_bytes(
+            data,
+            start_offset=self._size,
+            start_line=self._lines + 1,
+            prev_hash=GENESIS if self.last is None else self.last.hash,
+            next_seq=0 if self.last is None else self.last.seq + 1,
+        )
+        for event in scan.events:
+            self.observer.apply(event)
+        if scan.events:
+            self.last = scan.events[-1]
+        self._lines += scan.lines
+        self._size = scan.good_size
+        if scan.torn is not None:
+            self._truncate_torn_tail(scan.torn)
+            self.observer.torn_tail_found(transaction, scan.torn)
+
+    def _truncate_torn_tail(self, torn: TornTail) -> None:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+            try:
+                os.ftruncate(fd, torn.offset)
+                fsync_fd(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise os_error_to_evidence(error, self.path.parent) from error
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Hold the lock, catch up with the file, collect events, then write them durably."""
+        with self.lock.held():
+            transaction = Transaction(self)
+            self._refresh(transaction)
+            try:
+                yield transaction
+            except BaseException:
+                # Nothing was written; forget the events the caller had stamped.
+                self._reload_after_failure()
+                raise
+            pending = transaction._pending
+            if pending:
+                try:
+                    self._write(pending)
+                except BaseException:
+                    self._reload_after_failure()
+                    raise
+                self.last = pending[-1]
+            for action in transaction._after_commit:
+                action()
+
+    def _write(self, events: list[Event]) -> None:
+        payload = b"".join(canonical_json(event.to_record()) + b"\n" for event in events)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(self.path, flags, 0o644)
+        except OSError as error:
+            raise os_error_to_evidence(error, self.path.parent) from error
+        try:
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view) :]
+                fsync_fd(fd)
+            except OSError as error:
+                # A short write would leave half a line: cut back to the last whole line.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._size)
+                    fsync_fd(fd)
+                raise os_error_to_evidence(error, self.path.parent) from error
+        finally:
+            os.close(fd)
+        self._size += len(payload)
+        self._lines += len(events)
+
+    def _reload_after_failure(self) -> None:
+        """Forget cached state so the next transaction rebuilds it from the file."""
+        self._size, self._lines, self.last = 0, 0, None
+        self.observer.reset()

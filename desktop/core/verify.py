@@ -1,0 +1,158 @@
+"""Verify a case folder: every original's hash, every log line's hash and link, stray files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from desktop.core.case import CASE_JSON, ORIGINALS, STAGING, named_files, read_case_info
+from desktop.core.i18n import tr
+from desktop.core.log import LOG_NAME, LogProblem, scan_log
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: a machine-readable kind, where it is, and a sentence for a person."""
+
+    kind: str
+    where: str
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    case: str
+    title: str
+    events: int = 0
+    files_checked: int = 0
+    last_hash: str | None = None
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "title": self.title,
+            "ok": self.ok,
+            "events": self.events,
+            "files_checked": self.files_checked,
+            "last_hash": self.last_hash,
+            "problems": [asdict(problem) for problem in self.problems],
+        }
+
+
+def _log_message(kind: str) -> str:
+    messages = {
+        "hash_mismatch": tr("the line was changed after it was written"),
+        "broken_link": tr("the line does not name the previous line's hash: a line before it "
+                          "was removed, inserted or reordered"),
+        "sequence_gap": tr("the sequence number is not the next one: a line is missing or out "
+                           "of order"),
+        "unreadable_line": tr("the line cannot be read as a log event"),
+        "not_canonical": tr("the line is not in the exact form the program writes: it was "
+                            "edited or re-saved"),
+    }
+    return messages[kind]
+
+
+def _log_finding(problem: LogProblem) -> Finding:
+    where = (
+        tr("log line {line} (seq {seq})", line=problem.line, seq=problem.seq)
+        if problem.seq is not None
+        else tr("log line {line}", line=problem.line)
+    )
+    return Finding(problem.kind, where, _log_message(problem.kind))
+
+
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _inside(folder: Path, relative: str) -> Path | None:
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        return None
+    return folder.joinpath(*pure.parts)
+
+
+def verify_case(folder: Path) -> VerifyReport:
+    """Check a case folder completely; never changes anything."""
+    info = read_case_info(folder)
+    report = VerifyReport(case=str(folder), title=info.title)
+    problems = report.problems
+    scan = scan_log(folder / LOG_NAME)
+    report.events = len(scan.events)
+    report.last_hash = scan.events[-1].hash if scan.events else None
+    problems.extend(_log_finding(problem) for problem in scan.problems)
+    if scan.torn is not None:
+        problems.append(
+            Finding(
+                "torn_tail",
+                tr("log line {line}", line=scan.lines + 1),
+                tr("the last line is incomplete ({size} bytes): the program stopped or the power "
+                   "failed while writing it. The {count} lines before it are checked above. "
+                   "Opening the case for writing seals it with a log_repaired event.",
+                   size=scan.torn.length, count=scan.lines),
+            )
+        )
+
+    first = scan.events[0] if scan.events else None
+    case_json = folder / CASE_JSON
+    if first is None or first.type != "case_opened":
+        problems.append(Finding("no_case_opened", tr("log line {line}", line=1),
+                                tr("the log does not start with the case_opened event")))
+    elif _sha256_file(case_json) != first.data.get("case_json_sha256"):
+        problems.append(Finding("file_changed", CASE_JSON,
+                                tr("case.json differs from the version the log recorded")))
+
+    staged = _staging_hashes(folder)
+    named: set[str] = set()
+    for event in scan.events:
+        for entry in named_files(event):
+            named.add(entry.path)
+            path = _inside(folder, entry.path)
+            if path is None:
+                problems.append(Finding("bad_path", f"seq {event.seq}",
+                                        tr("the event names a path outside the case: {path}",
+                                           path=entry.path)))
+                continue
+            if not path.is_file():
+                if staged.get(entry.sha256):
+                    problems.append(Finding(
+                        "interrupted_import", entry.path,
+                        tr("seq {seq}: the file is complete in .staging/ but was not moved into "
+                           "place (the program stopped); opening the case for writing finishes "
+                           "it", seq=event.seq)))
+                else:
+                    problems.append(Finding("missing_file", entry.path,
+                                            tr("seq {seq}: the file named by the log is missing",
+                                               seq=event.seq)))
+                continue
+            report.files_checked += 1
+            if path.stat().st_size != entry.size or _sha256_file(path) != entry.sha256:
+                problems.append(Finding("file_changed", entry.path,
+                                        tr("seq {seq}: the file's SHA-256 differs from the one "
+                                           "logged when it was saved", seq=event.seq)))
+
+    originals = folder / ORIGINALS
+    if originals.is_dir():
+        for path in sorted(originals.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and relative not in named:
+                problems.append(Finding("unreferenced_file", relative,
+                                        tr("this file is in originals/ but no log event names "
+                                           "it: it was added after the fact")))
+    return report
+
+
+def _staging_hashes(folder: Path) -> dict[str, Path]:
+    staging = folder / STAGING
+    if not staging.is_dir():
+        return {}
+    return {_sha256_file(path): path for path in staging.iterdir() if path.is_file()}
