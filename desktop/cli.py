@@ -28,17 +28,21 @@ def _seq(text: str) -> int:
     try:
         value = int(text.lstrip("#"))
     except ValueError:
-        raise argparse.ArgumentTypeError(tr("{text!r} is not a sequence number", text=text)) from None
+        raise argparse.ArgumentTypeError(
+            tr('"{text}" is not a sequence number', text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(tr("{text!r} is not a sequence number", text=text))
+        raise argparse.ArgumentTypeError(tr('"{text}" is not a sequence number', text=text))
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="evidence-recorder",
-        description=tr("Record, measure and prove how an app makes it easy to upgrade and hard "
-                       "to leave. Without a subcommand, opens the window."),
+        description=tr(
+            "Record, measure and prove how an app makes it easy to upgrade and hard "
+            "to leave. Without a subcommand, opens the window."
+        ),
     )
     parser.add_argument("--version", action="version", version=desktop.__version__)
     parser.add_argument("--debug", action="store_true", help=tr("show tracebacks and debug logs"))
@@ -46,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     case = commands.add_parser("case", help=tr("create a case folder"))
-    case_commands = case.add_subparsers(dest="case_command", metavar="ACTION", required=True,
-                                        parser_class=_Parser)
+    case_commands = case.add_subparsers(
+        dest="case_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
     new = case_commands.add_parser("new", help=tr("create a new case folder"))
     new.add_argument("dir", type=Path)
     new.add_argument("--title", required=True, help=tr("what the complaint is about"))
@@ -105,8 +110,13 @@ def _print_json(value: object) -> None:
 def _cmd_case_new(args: argparse.Namespace) -> int:
     from desktop.core.case import create_case
 
-    writer = create_case(args.dir, title=args.title, service=args.service,
-                         complainant=args.complainant, purpose=args.purpose)
+    writer = create_case(
+        args.dir,
+        title=args.title,
+        service=args.service,
+        complainant=args.complainant,
+        purpose=args.purpose,
+    )
     print(tr("Created case {folder} ({title}).", folder=writer.folder, title=args.title))
     return 0
 
@@ -130,14 +140,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
     writer = CaseWriter(args.dir)
     result = import_files(writer, args.files, journey=args.journey)
     for event in result.events:
-        print(tr("#{seq} imported {name} -> {path} (sha256 {digest})",
-                 seq=event.seq, name=event.data["source"]["name"],
-                 path=event.data["file"]["path"], digest=event.data["file"]["sha256"]))
+        print(
+            tr(
+                "#{seq} imported {name} -> {path} (sha256 {digest})",
+                seq=event.seq,
+                name=event.data["source"]["name"],
+                path=event.data["file"]["path"],
+                digest=event.data["file"]["sha256"],
+            )
+        )
     for failure in result.failures:
         print(tr("not imported: {message}", message=failure.message), file=sys.stderr)
     if result.failures:
-        print(tr("{ok} imported, {failed} not imported.", ok=len(result.events),
-                 failed=len(result.failures)), file=sys.stderr)
+        print(
+            tr(
+                "{ok} imported, {failed} not imported.",
+                ok=len(result.events),
+                failed=len(result.failures),
+            ),
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -151,8 +173,13 @@ def _cmd_note(args: argparse.Namespace) -> int:
         try:
             text = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(tr("Cannot read the note from {path}: {reason}. Save it as UTF-8 "
-                                "text.", path=args.file, reason=error)) from error
+            raise UsageError(
+                tr(
+                    "Cannot read the note from {path}: {reason}. Save it as UTF-8 text.",
+                    path=args.file,
+                    reason=error,
+                )
+            ) from error
     else:
         text = args.text
     writer = CaseWriter(args.dir)
@@ -165,8 +192,13 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
     from desktop.core.case import CaseWriter
 
     event = CaseWriter(args.dir).withdraw(args.seq, args.reason)
-    print(tr("#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",
-             seq=event.seq, target=args.seq))
+    print(
+        tr(
+            "#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",
+            seq=event.seq,
+            target=args.seq,
+        )
+    )
     return 0
 
 
@@ -205,18 +237,22 @@ def _cmd_log(args: argparse.Namespace) -> int:
     info = read_case_info(args.dir)
     scan = scan_log(args.dir / LOG_NAME)
     if args.json:
-        _print_json({
-            "case": asdict(info),
-            "events": [event.to_record() for event in scan.events],
-            "problems": [asdict(problem) for problem in scan.problems],
-            "torn_tail": asdict(scan.torn) if scan.torn else None,
-        })
+        _print_json(
+            {
+                "case": asdict(info),
+                "events": [event.to_record() for event in scan.events],
+                "problems": [asdict(problem) for problem in scan.problems],
+                "torn_tail": asdict(scan.torn) if scan.torn else None,
+            }
+        )
         return 0
     print(tr("Case: {title}", title=info.title))
     for event in scan.events:
         clock = "  ⚠ " + json.dumps(event.clock) if event.clock else ""
-        print(f"#{event.seq:<5} {event.local:<29} {event.journey or '-':<12} {event.type:<12} "
-              f"{_summary(event.type, event.data)}{clock}")
+        print(
+            f"#{event.seq:<5} {event.local:<29} {event.journey or '-':<12} {event.type:<12} "
+            f"{_summary(event.type, event.data)}{clock}"
+        )
     if scan.problems or scan.torn:
         print(tr("The log has problems; run: evidence-recorder verify {folder}", folder=args.dir))
     return 0
@@ -230,8 +266,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         _print_json(report.as_json())
     else:
         print(tr("Case: {title} ({folder})", title=report.title, folder=report.case))
-        print(tr("Checked {events} log lines and {files} files.", events=report.events,
-                 files=report.files_checked))
+        print(
+            tr(
+                "Checked {events} log lines and {files} files.",
+                events=report.events,
+                files=report.files_checked,
+            )
+        )
         for problem in report.problems:
             print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
         if report.ok:
@@ -248,18 +289,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     folder = args.out or Path.cwd() / f"evidence-demo-{datetime.now():%Y%m%d-%H%M%S}"
     result = build_demo_case(folder)
     report = verify_case(folder)
-    print(tr("Sample case built in {folder}: {imported} screenshots, {notes} notes, two "
-             "journeys (upgrade, downgrade).", folder=result.folder, imported=result.imported,
-             notes=result.notes))
-    print(tr("Checked {events} log lines and {files} files.", events=report.events,
-             files=report.files_checked))
+    print(
+        tr(
+            "Sample case built in {folder}: {imported} screenshots, {notes} notes, two "
+            "journeys (upgrade, downgrade).",
+            folder=result.folder,
+            imported=result.imported,
+            notes=result.notes,
+        )
+    )
+    print(
+        tr(
+            "Checked {events} log lines and {files} files.",
+            events=report.events,
+            files=report.files_checked,
+        )
+    )
     print(tr("See it with: evidence-recorder log {folder}", folder=result.folder))
     return 0 if report.ok else 1
 
 
 def _open_window(argv: Sequence[str]) -> int:
-    print(tr("The Evidence Recorder window is not built yet. Use a subcommand; see "
-             "evidence-recorder --help."), file=sys.stderr)
+    print(
+        tr(
+            "The Evidence Recorder window is not built yet. Use a subcommand; see "
+            "evidence-recorder --help."
+        ),
+        file=sys.stderr,
+    )
     return 2
 
 
@@ -275,8 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_language(language)
     parser = build_parser()
     args = parser.parse_args(arguments)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     if args.command is None:
         return _open_window(arguments)
     try:

@@ -169,7 +169,9 @@ def optimise(png: Path) -> None:
     with Image.open(png) as img:
         img.load()
         reference = img.convert("RGBA")
-        candidate = img.convert("RGB") if reference.getchannel("A").getextrema()[0] == 255 else reference
+        candidate = (
+            img.convert("RGB") if reference.getchannel("A").getextrema()[0] == 255 else reference
+        )
     try:
         candidate.save(tmp, optimize=True)
         with Image.open(tmp) as saved:

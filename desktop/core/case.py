@@ -103,13 +103,19 @@ def read_case_info(folder: Path) -> CaseInfo:
     path = folder / CASE_JSON
     if not folder.is_dir():
         raise CaseNotFoundError(
-            tr("{folder} is not a folder. Give the path of a case folder "
-               "(make one with: evidence-recorder case new DIR --title TEXT).", folder=folder)
+            tr(
+                "{folder} is not a folder. Give the path of a case folder "
+                "(make one with: evidence-recorder case new DIR --title TEXT).",
+                folder=folder,
+            )
         )
     if not path.is_file() or not (folder / LOG_NAME).is_file():
         raise CaseNotFoundError(
-            tr("{folder} is not a case folder (no case.json or log.jsonl). Make one with: "
-               "evidence-recorder case new DIR --title TEXT", folder=folder)
+            tr(
+                "{folder} is not a case folder (no case.json or log.jsonl). Make one with: "
+                "evidence-recorder case new DIR --title TEXT",
+                folder=folder,
+            )
         )
     return _load_case_json(path)
 
@@ -119,8 +125,12 @@ def _load_case_json(path: Path) -> CaseInfo:
         return CaseInfo.from_json(json.loads(path.read_bytes()))
     except (ValueError, KeyError, TypeError) as error:
         raise EvidenceError(
-            tr("{path} is damaged ({reason}). Run evidence-recorder verify on the folder "
-               "to see what changed.", path=path, reason=error)
+            tr(
+                "{path} is damaged ({reason}). Run evidence-recorder verify on the folder "
+                "to see what changed.",
+                path=path,
+                reason=error,
+            )
         ) from error
 
 
@@ -197,8 +207,10 @@ def create_case(
         raise UsageError(tr("A case needs a title: give --title TEXT."))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise CaseExistsError(
-            tr("{folder} already exists and is not empty. Choose a new folder for the case.",
-               folder=folder)
+            tr(
+                "{folder} already exists and is not empty. Choose a new folder for the case.",
+                folder=folder,
+            )
         )
     try:
         for sub in ("", ORIGINALS, DERIVED, EXPORTS, STAGING):
@@ -222,8 +234,11 @@ def create_case(
     with writer.transaction() as tx:
         tx.add(
             "case_opened",
-            {"case_id": info["id"], "title": title,
-             "case_json_sha256": hashlib.sha256(payload).hexdigest()},
+            {
+                "case_id": info["id"],
+                "title": title,
+                "case_json_sha256": hashlib.sha256(payload).hexdigest(),
+            },
             None,
         )
         writer._add_environment(tx)
@@ -278,8 +293,11 @@ class CaseWriter:
         name = journey.strip()
         if not name or len(name) > MAX_JOURNEY_CHARS:
             raise UsageError(
-                tr("A journey name must have 1 to {limit} characters, such as upgrade or "
-                   "downgrade.", limit=MAX_JOURNEY_CHARS)
+                tr(
+                    "A journey name must have 1 to {limit} characters, such as upgrade or "
+                    "downgrade.",
+                    limit=MAX_JOURNEY_CHARS,
+                )
             )
         if name != self.state.active_journey:
             tx.add("journey", {"name": name}, name)
@@ -309,9 +327,9 @@ class CaseWriter:
         with self.transaction() as tx:
             self._switch_journey(tx, journey)
             if capture is not None:
-                self._require(capture, ORIGINAL_EVENTS, "capture")
+                self._require(capture, ORIGINAL_EVENTS, tr("capture"))
             if amends is not None:
-                self._require(amends, frozenset({"note"}), "note")
+                self._require(amends, frozenset({"note"}), tr("note"))
             event = tx.add(
                 "note",
                 {"text": text, "attached_to": capture, "amends": amends},
@@ -325,7 +343,7 @@ class CaseWriter:
             raise UsageError(tr("Say why the event is withdrawn: give --reason TEXT."))
         _check_note_text(reason)
         with self.transaction() as tx:
-            self._require(target, WITHDRAWABLE, "capture, import or note")
+            self._require(target, WITHDRAWABLE, tr("capture, import or note"))
             event = tx.add(
                 "withdraw",
                 {"target": target, "target_type": self.state.types[target], "reason": reason},
@@ -337,8 +355,12 @@ class CaseWriter:
         kind = self.state.types.get(seq)
         if kind not in allowed:
             raise NoteError(
-                tr("Event #{seq} is not a {what} in this case. See the sequence numbers with: "
-                   "evidence-recorder log DIR", seq=seq, what=what)
+                tr(
+                    "Event #{seq} is not a {what} in this case. See the sequence numbers with: "
+                    "evidence-recorder log DIR",
+                    seq=seq,
+                    what=what,
+                )
             )
         if seq in self.state.withdrawn:
             raise NoteError(tr("Event #{seq} was withdrawn; it cannot be referred to.", seq=seq))
@@ -362,8 +384,10 @@ class CaseWriter:
             moves: list[tuple[Path, Path]] = []
             for item in staged:
                 final = f"{ORIGINALS}/{tx.next_seq:06d}-{item.name}"
-                data = {"file": {"path": final, "sha256": item.sha256, "size": item.size},
-                        **item.data}
+                data = {
+                    "file": {"path": final, "sha256": item.sha256, "size": item.size},
+                    **item.data,
+                }
                 events.append(tx.add(event_type, data, self.state.active_journey))
                 moves.append((item.staging_path, self.folder / final))
 
@@ -402,16 +426,28 @@ class CaseWriter:
                 os.chmod(path, READ_ONLY_FILE)
                 os.rename(path, target)
                 fsync_dir(target.parent)
-                tx.add("recovered", {"path": named.path, "sha256": digest,
-                                     "action": "moved into place after an interrupted write"},
-                       self.state.active_journey)
+                tx.add(
+                    "recovered",
+                    {
+                        "path": named.path,
+                        "sha256": digest,
+                        "action": "moved into place after an interrupted write",
+                    },
+                    self.state.active_journey,
+                )
             else:
                 path.unlink()
-                tx.add("staging_discarded",
-                       {"name": path.name, "size": size, "sha256": digest,
+                tx.add(
+                    "staging_discarded",
+                    {
+                        "name": path.name,
+                        "size": size,
+                        "sha256": digest,
                         "reason": "an import or capture stopped before it was logged; "
-                        "the file was never part of the evidence"},
-                       self.state.active_journey)
+                        "the file was never part of the evidence",
+                    },
+                    self.state.active_journey,
+                )
         fsync_dir(staging_dir)
 
 
@@ -420,8 +456,12 @@ def _check_note_text(text: str) -> None:
         raise NoteError(tr("The note is empty. Type the text of the note."))
     if len(text) > MAX_NOTE_CHARS:
         raise NoteError(
-            tr("The note has {count} characters; the limit is {limit}. Split it into "
-               "several notes.", count=len(text), limit=MAX_NOTE_CHARS)
+            tr(
+                "The note has {count} characters; the limit is {limit}. Split it into "
+                "several notes.",
+                count=len(text),
+                limit=MAX_NOTE_CHARS,
+            )
         )
     try:
         text.encode("utf-8")

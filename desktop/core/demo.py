@@ -14,20 +14,31 @@ from resources import resource_path
 
 # (journey, sample file, note attached to it)
 DEMO_STEPS: tuple[tuple[str, str, str], ...] = (
-    ("upgrade", "zh-upgrade-1.png",
-     "首页顶部就是醒目的「立即升级」按钮，一步即可进入升级。"),
+    ("upgrade", "zh-upgrade-1.png", "首页顶部就是醒目的「立即升级」按钮，一步即可进入升级。"),
     ("upgrade", "zh-upgrade-2.png", "点一下「确认开通」，升级立即生效，全程不到一分钟。"),
     ("upgrade", "en-upgrade-1.png", "The Upgrade to Premium button fills the width of the screen."),
     ("upgrade", "en-upgrade-2.png", "One more tap and the upgrade was confirmed."),
-    ("downgrade", "zh-downgrade-1.png",
-     "降级入口藏在「账户安全」页面最底部，灰色小字，旁边是大大的升级横幅。"),
-    ("downgrade", "zh-downgrade-2.png",
-     "点「降级套餐」后弹窗称当前周期内无法降级，要求拨打客服热线，48 小时内处理。"),
-    ("downgrade", "en-downgrade-1.png",
-     "Downgrade is small grey text under Account security, below a large upgrade banner."),
-    ("downgrade", "en-downgrade-2.png",
-     "The dialog refuses the downgrade in the current billing cycle; the way out is a tiny "
-     "light-grey link."),
+    (
+        "downgrade",
+        "zh-downgrade-1.png",
+        "降级入口藏在「账户安全」页面最底部，灰色小字，旁边是大大的升级横幅。",
+    ),
+    (
+        "downgrade",
+        "zh-downgrade-2.png",
+        "点「降级套餐」后弹窗称当前周期内无法降级，要求拨打客服热线，48 小时内处理。",
+    ),
+    (
+        "downgrade",
+        "en-downgrade-1.png",
+        "Downgrade is small grey text under Account security, below a large upgrade banner.",
+    ),
+    (
+        "downgrade",
+        "en-downgrade-2.png",
+        "The dialog refuses the downgrade in the current billing cycle; the way out is a tiny "
+        "light-grey link.",
+    ),
 )
 
 
@@ -43,8 +54,10 @@ def sample_paths() -> list[Path]:
     missing = [path.name for path in paths if not path.is_file()]
     if missing:
         raise EvidenceError(
-            tr("The sample screenshots are missing ({names}). Reinstall Evidence Recorder.",
-               names=", ".join(missing))
+            tr(
+                "The sample screenshots are missing ({names}). Reinstall Evidence Recorder.",
+                names=", ".join(missing),
+            )
         )
     return paths
 
@@ -69,7 +82,9 @@ def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
         imported += len(result.events)
         writer.add_note(note, capture=result.events[0].seq)
         notes += 1
-    writer.add_note("客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
-                    " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
-                    journey="downgrade")
+    writer.add_note(
+        "客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
+        " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
+        journey="downgrade",
+    )
     return DemoResult(folder=folder, imported=imported, notes=notes + 1)

@@ -44,8 +44,11 @@ def _program_roots() -> list[Path]:
     import resources
     import widgets
 
-    return [Path(module.__file__).resolve().parent for module in (desktop, widgets, resources)
-            if module.__file__]
+    return [
+        Path(module.__file__).resolve().parent
+        for module in (desktop, widgets, resources)
+        if module.__file__
+    ]
 
 
 @cache
@@ -73,8 +76,12 @@ def program_fingerprint() -> dict[str, Any]:
         with path.open("rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         manifest.update(f"{digest}  {name}\n".encode())
-    return {"sha256": manifest.hexdigest(), "files": len(files), "frozen": frozen,
-            "method": "sha256 of lines '<sha256>  <path>' for each program file, sorted by path"}
+    return {
+        "sha256": manifest.hexdigest(),
+        "files": len(files),
+        "frozen": frozen,
+        "method": "sha256 of lines '<sha256>  <path>' for each program file, sorted by path",
+    }
 
 
 def probe_screens() -> list[dict[str, Any]] | None:
@@ -89,15 +96,22 @@ def probe_screens() -> list[dict[str, Any]] | None:
 
         with mss.mss() as grabber:
             return [
-                {"x": m["left"], "y": m["top"], "width": m["width"], "height": m["height"],
-                 "scale": None}
+                {
+                    "x": m["left"],
+                    "y": m["top"],
+                    "width": m["width"],
+                    "height": m["height"],
+                    "scale": None,
+                }
                 for m in grabber.monitors[1:]
             ]
     except Exception:  # noqa: BLE001 - no display or no permission: screens are unknown
         return None
 
 
-def collect_environment(clock: Clock, screens: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def collect_environment(
+    clock: Clock, screens: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The environment record; `screens` comes from the caller when it knows them."""
     try:
         current_locale = ".".join(part for part in locale.getlocale() if part) or None
@@ -117,8 +131,10 @@ def collect_environment(clock: Clock, screens: list[dict[str, Any]] | None = Non
         "utc_offset": clock.now().astimezone().strftime("%z"),
         "locale": current_locale,
         "language_env": os.environ.get("LANG") or None,
-        "python": {"version": platform.python_version(),
-                   "implementation": platform.python_implementation()},
+        "python": {
+            "version": platform.python_version(),
+            "implementation": platform.python_implementation(),
+        },
         "libraries": library_versions(),
         "tool": {"name": desktop.APP_ID, "version": desktop.__version__},
         "program": program_fingerprint(),

@@ -65,8 +65,11 @@ def os_error_to_evidence(error: OSError, path: Path) -> EvidenceError:
             )
         )
     return EvidenceError(
-        tr("Cannot write {path}: {reason}. Nothing saved before was changed.",
-           path=path, reason=error.strerror or str(error))
+        tr(
+            "Cannot write {path}: {reason}. Nothing saved before was changed.",
+            path=path,
+            reason=error.strerror or str(error),
+        )
     )
 
 
@@ -119,7 +122,12 @@ class CaseLock:
                 _lock_fd(fd)
                 break
             except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK):
+                if error.errno not in (
+                    errno.EAGAIN,
+                    errno.EACCES,
+                    errno.EWOULDBLOCK,
+                    errno.EDEADLK,
+                ):
                     os.close(fd)
                     raise os_error_to_evidence(error, self.path.parent) from error
                 if time.monotonic() >= deadline:
@@ -153,7 +161,7 @@ class CaseLock:
             self.release()
 
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _lock_fd(fd: int) -> None:

@@ -121,16 +121,23 @@ def inspect_image(data: bytes, name: str) -> ImageFacts:
         if isinstance(error, Image.DecompressionBombError):
             raise _too_big(name) from error
         raise ImportRejectedError(
-            tr("{name} is not an image this program can read (PNG, JPEG, WebP or HEIC). "
-               "If it is a screen recording, video import comes with screen capture; otherwise "
-               "export it from the phone as a screenshot.", name=name)
+            tr(
+                "{name} is not an image this program can read (PNG, JPEG, WebP or HEIC). "
+                "If it is a screen recording, video import comes with screen capture; otherwise "
+                "export it from the phone as a screenshot.",
+                name=name,
+            )
         ) from error
     with image:
         fmt = (image.format or "").upper()
         if fmt not in ACCEPTED_FORMATS:
             raise ImportRejectedError(
-                tr("{name} is a {format} image; import PNG, JPEG, WebP or HEIC files. Convert it "
-                   "to PNG first.", name=name, format=fmt or "?")
+                tr(
+                    "{name} is a {format} image; import PNG, JPEG, WebP or HEIC files. Convert it "
+                    "to PNG first.",
+                    name=name,
+                    format=fmt or "?",
+                )
             )
         width, height = image.size
         if width * height > MAX_PIXELS:
@@ -155,10 +162,20 @@ def inspect_image(data: bytes, name: str) -> ImageFacts:
                     fresh.verify()
             else:
                 image.load()
-        except (OSError, SyntaxError, ValueError, RuntimeError, Image.DecompressionBombError) as error:
+        except (
+            OSError,
+            SyntaxError,
+            ValueError,
+            RuntimeError,
+            Image.DecompressionBombError,
+        ) as error:
             raise ImportRejectedError(
-                tr("{name} is damaged or incomplete ({reason}). Copy the file from the phone "
-                   "again.", name=name, reason=str(error) or type(error).__name__)
+                tr(
+                    "{name} is damaged or incomplete ({reason}). Copy the file from the phone "
+                    "again.",
+                    name=name,
+                    reason=str(error) or type(error).__name__,
+                )
             ) from error
     return facts
 
@@ -166,9 +183,13 @@ def inspect_image(data: bytes, name: str) -> ImageFacts:
 def _too_big(name: str, width: int = 0, height: int = 0) -> ImportRejectedError:
     size = f"{width} x {height}" if width else "?"
     return ImportRejectedError(
-        tr("{name} is too large to be a screenshot ({size} pixels; the limit is {limit} "
-           "megapixels). Crop or split it, then import the parts.",
-           name=name, size=size, limit=MAX_PIXELS // 1_000_000)
+        tr(
+            "{name} is too large to be a screenshot ({size} pixels; the limit is {limit} "
+            "megapixels). Crop or split it, then import the parts.",
+            name=name,
+            size=size,
+            limit=MAX_PIXELS // 1_000_000,
+        )
     )
 
 
@@ -230,8 +251,9 @@ def stage_image(case_folder: Path, source: Path) -> StagedOriginal:
             tr("Cannot read {path}: {reason}.", path=source, reason=error.strerror)
         ) from error
     if not stat.S_ISREG(info.st_mode):
-        raise ImportRejectedError(tr("{path} is not a file. Give image files to import.",
-                                     path=source))
+        raise ImportRejectedError(
+            tr("{path} is not a file. Give image files to import.", path=source)
+        )
     if info.st_size > MAX_FILE_BYTES:
         raise _too_big(name)
     try:
@@ -244,8 +266,9 @@ def stage_image(case_folder: Path, source: Path) -> StagedOriginal:
     digest = hashlib.sha256(data).hexdigest()
     staging = case_folder / STAGING / f"{uuid.uuid4().hex}.part"
     try:
-        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     0o644)
+        fd = os.open(
+            staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644
+        )
     except OSError as error:
         raise os_error_to_evidence(error, case_folder) from error
     try:

@@ -158,7 +158,9 @@ def scan_bytes(
         seq = record["seq"]
         if record_hash(record) != record["hash"]:
             scan.problems.append(
-                LogProblem("hash_mismatch", line_no, seq, "the line was changed after it was written")
+                LogProblem(
+                    "hash_mismatch", line_no, seq, "the line was changed after it was written"
+                )
             )
         if record["prev"] != expected_prev:
             scan.problems.append(

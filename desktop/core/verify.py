@@ -7,7 +7,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from desktop.core.case import CASE_JSON, ORIGINALS, STAGING, named_files, read_case_info
+from desktop.core.case import (
+    CASE_JSON,
+    ORIGINALS,
+    STAGING,
+    NamedFile,
+    named_files,
+    read_case_info,
+)
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, LogProblem, scan_log
 
@@ -49,13 +56,17 @@ class VerifyReport:
 def _log_message(kind: str) -> str:
     messages = {
         "hash_mismatch": tr("the line was changed after it was written"),
-        "broken_link": tr("the line does not name the previous line's hash: a line before it "
-                          "was removed, inserted or reordered"),
-        "sequence_gap": tr("the sequence number is not the next one: a line is missing or out "
-                           "of order"),
+        "broken_link": tr(
+            "the line does not name the previous line's hash: a line before it "
+            "was removed, inserted or reordered"
+        ),
+        "sequence_gap": tr(
+            "the sequence number is not the next one: a line is missing or out of order"
+        ),
         "unreadable_line": tr("the line cannot be read as a log event"),
-        "not_canonical": tr("the line is not in the exact form the program writes: it was "
-                            "edited or re-saved"),
+        "not_canonical": tr(
+            "the line is not in the exact form the program writes: it was edited or re-saved"
+        ),
     }
     return messages[kind]
 
@@ -95,60 +106,87 @@ def verify_case(folder: Path) -> VerifyReport:
             Finding(
                 "torn_tail",
                 tr("log line {line}", line=scan.lines + 1),
-                tr("the last line is incomplete ({size} bytes): the program stopped or the power "
-                   "failed while writing it. The {count} lines before it are checked above. "
-                   "Opening the case for writing seals it with a log_repaired event.",
-                   size=scan.torn.length, count=scan.lines),
+                tr(
+                    "the last line is incomplete ({size} bytes): the program stopped or the power "
+                    "failed while writing it. The {count} lines before it are checked above. "
+                    "Opening the case for writing seals it with a log_repaired event.",
+                    size=scan.torn.length,
+                    count=scan.lines,
+                ),
             )
         )
 
     first = scan.events[0] if scan.events else None
     case_json = folder / CASE_JSON
     if first is None or first.type != "case_opened":
-        problems.append(Finding("no_case_opened", tr("log line {line}", line=1),
-                                tr("the log does not start with the case_opened event")))
+        problems.append(
+            Finding(
+                "no_case_opened",
+                tr("log line {line}", line=1),
+                tr("the log does not start with the case_opened event"),
+            )
+        )
     elif _sha256_file(case_json) != first.data.get("case_json_sha256"):
-        problems.append(Finding("file_changed", CASE_JSON,
-                                tr("case.json differs from the version the log recorded")))
+        problems.append(
+            Finding(
+                "file_changed", CASE_JSON, tr("case.json differs from the version the log recorded")
+            )
+        )
 
     staged = _staging_hashes(folder)
     named: set[str] = set()
     for event in scan.events:
         for entry in named_files(event):
             named.add(entry.path)
-            path = _inside(folder, entry.path)
-            if path is None:
-                problems.append(Finding("bad_path", f"seq {event.seq}",
-                                        tr("the event names a path outside the case: {path}",
-                                           path=entry.path)))
-                continue
-            if not path.is_file():
-                if staged.get(entry.sha256):
-                    problems.append(Finding(
-                        "interrupted_import", entry.path,
-                        tr("seq {seq}: the file is complete in .staging/ but was not moved into "
-                           "place (the program stopped); opening the case for writing finishes "
-                           "it", seq=event.seq)))
-                else:
-                    problems.append(Finding("missing_file", entry.path,
-                                            tr("seq {seq}: the file named by the log is missing",
-                                               seq=event.seq)))
-                continue
-            report.files_checked += 1
-            if path.stat().st_size != entry.size or _sha256_file(path) != entry.sha256:
-                problems.append(Finding("file_changed", entry.path,
-                                        tr("seq {seq}: the file's SHA-256 differs from the one "
-                                           "logged when it was saved", seq=event.seq)))
+            finding = _check_named_file(folder, event.seq, entry, staged)
+            if finding is None:
+                report.files_checked += 1
+            else:
+                problems.append(finding)
+                report.files_checked += finding.kind == "file_changed"
 
     originals = folder / ORIGINALS
     if originals.is_dir():
         for path in sorted(originals.rglob("*")):
             relative = path.relative_to(folder).as_posix()
             if path.is_file() and relative not in named:
-                problems.append(Finding("unreferenced_file", relative,
-                                        tr("this file is in originals/ but no log event names "
-                                           "it: it was added after the fact")))
+                problems.append(
+                    Finding(
+                        "unreferenced_file",
+                        relative,
+                        tr(
+                            "this file is in originals/ but no log event names "
+                            "it: it was added after the fact"
+                        ),
+                    )
+                )
     return report
+
+
+def _check_named_file(
+    folder: Path, seq: int, entry: NamedFile, staged: dict[str, Path]
+) -> Finding | None:
+    """The problem with one file an event vouches for, or None when it verifies."""
+    path = _inside(folder, entry.path)
+    if path is None:
+        message = tr("the event names a path outside the case: {path}", path=entry.path)
+        return Finding("bad_path", f"seq {seq}", message)
+    if not path.is_file():
+        if entry.sha256 in staged:
+            message = tr(
+                "seq {seq}: the file is complete in .staging/ but was not moved into place "
+                "(the program stopped); opening the case for writing finishes it",
+                seq=seq,
+            )
+            return Finding("interrupted_import", entry.path, message)
+        message = tr("seq {seq}: the file named by the log is missing", seq=seq)
+        return Finding("missing_file", entry.path, message)
+    if path.stat().st_size != entry.size or _sha256_file(path) != entry.sha256:
+        message = tr(
+            "seq {seq}: the file's SHA-256 differs from the one logged when it was saved", seq=seq
+        )
+        return Finding("file_changed", entry.path, message)
+    return None
 
 
 def _staging_hashes(folder: Path) -> dict[str, Path]:
