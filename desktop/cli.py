@@ -137,8 +137,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from desktop.core.case import CaseWriter
     from desktop.core.imports import import_files
 
-    writer = CaseWriter(args.dir)
-    result = import_files(writer, args.files, journey=args.journey)
+    with CaseWriter(args.dir) as writer:
+        result = import_files(writer, args.files, journey=args.journey)
     for event in result.events:
         print(
             tr(
@@ -191,7 +191,8 @@ def _cmd_note(args: argparse.Namespace) -> int:
 def _cmd_withdraw(args: argparse.Namespace) -> int:
     from desktop.core.case import CaseWriter
 
-    event = CaseWriter(args.dir).withdraw(args.seq, args.reason)
+    with CaseWriter(args.dir) as writer:
+        event = writer.withdraw(args.seq, args.reason)
     print(
         tr(
             "#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",

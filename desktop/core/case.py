@@ -38,6 +38,9 @@ ORIGINALS = "originals"
 DERIVED = "derived"
 EXPORTS = "exports"
 STAGING = ".staging"
+# Held (OS lock) by a live writer inside its own .staging/<session>/ folder, so that recovery
+# never takes files another running writer is still importing.
+STAGING_OWNER = ".owner"
 LOCK_NAME = ".lock"
 CASE_FORMAT = 1
 MAX_NOTE_CHARS = 100_000
@@ -270,10 +273,41 @@ class CaseWriter:
             lock=CaseLock(folder / LOCK_NAME, timeout=lock_timeout),
             observer=self.state,
         )
+        self._staging_owner: CaseLock | None = None
         if not _creating:
             with self.transaction() as tx:
                 self._recover_staging(tx)
                 self._add_environment(tx)
+
+    def __enter__(self) -> CaseWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let go of this writer's staging folder (the case needs no other closing)."""
+        if self._staging_owner is not None:
+            self._staging_owner.release()
+            self._staging_owner = None
+            folder = self.folder / STAGING / self.session
+            with contextlib.suppress(OSError):
+                (folder / STAGING_OWNER).unlink()
+                folder.rmdir()
+
+    @property
+    def staging_dir(self) -> Path:
+        """This writer's own staging folder, made and locked on first use."""
+        folder = self.folder / STAGING / self.session
+        if self._staging_owner is None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise os_error_to_evidence(error, self.folder) from error
+            owner = CaseLock(folder / STAGING_OWNER, timeout=0)
+            owner.acquire()
+            self._staging_owner = owner
+        return folder
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -375,9 +409,8 @@ class CaseWriter:
         """
         if not staged:
             return []
-        staging_dir = self.folder / STAGING
         originals = self.folder / ORIGINALS
-        fsync_dir(staging_dir)
+        fsync_dir(self.staging_dir)
         events: list[Event] = []
         with self.transaction() as tx:
             self._switch_journey(tx, journey)
@@ -404,51 +437,62 @@ class CaseWriter:
         return events
 
     def _recover_staging(self, tx: Transaction) -> None:
-        """Finish moves a crash interrupted and discard files that were never logged."""
-        staging_dir = self.folder / STAGING
-        if not staging_dir.is_dir():
-            return
-        leftovers = sorted(p for p in staging_dir.iterdir() if p.is_file())
-        if not leftovers:
+        """Finish moves a crash interrupted and discard files that were never logged.
+
+        Only folders whose owner lock is free are touched: their writer has exited.
+        """
+        root = self.folder / STAGING
+        if not root.is_dir():
             return
         missing = {
             named.sha256: named
             for named in self.state.files.values()
             if not (self.folder / named.path).exists()
         }
-        for path in leftovers:
-            with path.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            size = path.stat().st_size
-            named = missing.pop(digest, None)
-            if named is not None and named.size == size:
-                target = self.folder / named.path
-                os.chmod(path, READ_ONLY_FILE)
-                os.rename(path, target)
-                fsync_dir(target.parent)
-                tx.add(
-                    "recovered",
-                    {
-                        "path": named.path,
-                        "sha256": digest,
-                        "action": "moved into place after an interrupted write",
-                    },
-                    self.state.active_journey,
-                )
-            else:
-                path.unlink()
-                tx.add(
-                    "staging_discarded",
-                    {
-                        "name": path.name,
-                        "size": size,
-                        "sha256": digest,
-                        "reason": "an import or capture stopped before it was logged; "
-                        "the file was never part of the evidence",
-                    },
-                    self.state.active_journey,
-                )
-        fsync_dir(staging_dir)
+        for session_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+            if session_dir.name == self.session:
+                continue
+            owner = CaseLock(session_dir / STAGING_OWNER, timeout=0)
+            if not owner.try_acquire():
+                continue
+            try:
+                for path in sorted(session_dir.iterdir()):
+                    if path.is_file() and path.name != STAGING_OWNER:
+                        self._recover_file(tx, path, missing)
+            finally:
+                owner.release()
+            with contextlib.suppress(OSError):
+                (session_dir / STAGING_OWNER).unlink()
+                session_dir.rmdir()
+        fsync_dir(root)
+
+    def _recover_file(self, tx: Transaction, path: Path, missing: dict[str, NamedFile]) -> None:
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        size = path.stat().st_size
+        named = missing.get(digest)
+        if named is not None and named.size == size:
+            del missing[digest]
+            target = self.folder / named.path
+            os.chmod(path, READ_ONLY_FILE)
+            os.rename(path, target)
+            fsync_dir(target.parent)
+            data: dict[str, Any] = {
+                "path": named.path,
+                "sha256": digest,
+                "action": "moved into place after an interrupted write",
+            }
+            tx.add("recovered", data, self.state.active_journey)
+            return
+        path.unlink()
+        data = {
+            "name": path.name,
+            "size": size,
+            "sha256": digest,
+            "reason": "an import or capture stopped before it was logged; "
+            "the file was never part of the evidence",
+        }
+        tx.add("staging_discarded", data, self.state.active_journey)
 
 
 def _check_note_text(text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.case import CaseWriter, create_case
+from desktop.core.case import create_case
 from desktop.core.clock import Clock
 from desktop.core.errors import EvidenceError
 from desktop.core.i18n import tr
@@ -65,7 +65,7 @@ def sample_paths() -> list[Path]:
 def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
     """Create a case in `folder` with both journeys, the samples as imports, and notes."""
     samples = sample_paths()
-    writer: CaseWriter = create_case(
+    with create_case(
         folder,
         title="演示：从 59 元套餐降到 8 元 / Demo: moving from a 59 to an 8 yuan plan",
         service="星河移动 · StreamNova (fictional / 虚构)",
@@ -73,18 +73,18 @@ def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
         purpose="Show that upgrading takes two taps while downgrading is hidden and refused. "
         "展示升级只需两步，而降级入口被隐藏并被拒绝。",
         clock=clock,
-    )
-    imported = notes = 0
-    for (journey, _name, note), path in zip(DEMO_STEPS, samples, strict=True):
-        result = import_files(writer, [path], journey=journey)
-        if result.failures:
-            raise EvidenceError(result.failures[0].message)
-        imported += len(result.events)
-        writer.add_note(note, capture=result.events[0].seq)
-        notes += 1
-    writer.add_note(
-        "客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
-        " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
-        journey="downgrade",
-    )
+    ) as writer:
+        imported = notes = 0
+        for (journey, _name, note), path in zip(DEMO_STEPS, samples, strict=True):
+            result = import_files(writer, [path], journey=journey)
+            if result.failures:
+                raise EvidenceError(result.failures[0].message)
+            imported += len(result.events)
+            writer.add_note(note, capture=result.events[0].seq)
+            notes += 1
+        writer.add_note(
+            "客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
+            " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
+            journey="downgrade",
+        )
     return DemoResult(folder=folder, imported=imported, notes=notes + 1)

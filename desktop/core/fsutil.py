@@ -111,38 +111,49 @@ class CaseLock:
         self.timeout = timeout
         self._fd: int | None = None
 
-    def acquire(self) -> None:
+    def _open(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as error:
             raise os_error_to_evidence(error, self.path.parent) from error
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                _lock_fd(fd)
-                break
-            except OSError as error:
-                if error.errno not in (
-                    errno.EAGAIN,
-                    errno.EACCES,
-                    errno.EWOULDBLOCK,
-                    errno.EDEADLK,
-                ):
-                    os.close(fd)
-                    raise os_error_to_evidence(error, self.path.parent) from error
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise CaseBusyError(
-                        tr(
-                            "Another Evidence Recorder process is writing to {case} and did not "
-                            "finish within {seconds:g} s. Wait for it (or close the other window), "
-                            "then try again.",
-                            case=self.path.parent,
-                            seconds=self.timeout,
-                        )
-                    ) from None
-                time.sleep(0.01)
+
+    def _lock_now(self, fd: int) -> bool:
+        """Take the lock if it is free; False if another holder has it."""
+        try:
+            _lock_fd(fd)
+        except OSError as error:
+            if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK):
+                return False
+            os.close(fd)
+            raise os_error_to_evidence(error, self.path.parent) from error
         self._fd = fd
+        return True
+
+    def try_acquire(self) -> bool:
+        """Take the lock only if nobody holds it."""
+        fd = self._open()
+        if self._lock_now(fd):
+            return True
+        os.close(fd)
+        return False
+
+    def acquire(self) -> None:
+        """Take the lock, waiting up to the timeout, then fail with a clear message."""
+        fd = self._open()
+        deadline = time.monotonic() + self.timeout
+        while not self._lock_now(fd):
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise CaseBusyError(
+                    tr(
+                        "Another Evidence Recorder process is writing to {case} and did not "
+                        "finish within {seconds:g} s. Wait for it (or close the other window), "
+                        "then try again.",
+                        case=self.path.parent,
+                        seconds=self.timeout,
+                    )
+                )
+            time.sleep(0.01)
 
     def release(self) -> None:
         if self._fd is not None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.case import STAGING, CaseWriter, StagedOriginal
+from desktop.core.case import CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError
 from desktop.core.fsutil import fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr
@@ -237,7 +237,7 @@ def claimed_times(path: Path, facts: ImageFacts, mtime: float) -> dict[str, str]
     return claimed
 
 
-def stage_image(case_folder: Path, source: Path) -> StagedOriginal:
+def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
     """Read, check and hash one file, then write its exact bytes into .staging/ and fsync."""
     name = source.name
     try:
@@ -264,13 +264,13 @@ def stage_image(case_folder: Path, source: Path) -> StagedOriginal:
         ) from error
     facts = inspect_image(data, name)
     digest = hashlib.sha256(data).hexdigest()
-    staging = case_folder / STAGING / f"{uuid.uuid4().hex}.part"
+    staging = staging_dir / f"{uuid.uuid4().hex}.part"
     try:
         fd = os.open(
             staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644
         )
     except OSError as error:
-        raise os_error_to_evidence(error, case_folder) from error
+        raise os_error_to_evidence(error, staging_dir.parent.parent) from error
     try:
         view = memoryview(data)
         while view:
@@ -280,7 +280,7 @@ def stage_image(case_folder: Path, source: Path) -> StagedOriginal:
         os.close(fd)
         with contextlib.suppress(OSError):
             staging.unlink()
-        raise os_error_to_evidence(error, case_folder) from error
+        raise os_error_to_evidence(error, staging_dir.parent.parent) from error
     os.close(fd)
     return StagedOriginal(
         staging_path=staging,
@@ -327,7 +327,7 @@ def import_files(
         window: deque[tuple[Path, Future[StagedOriginal]]] = deque()
         pending = iter(sources)
         try:
-            for source, future in _bounded(pool, writer.folder, pending, window, cancelled):
+            for source, future in _bounded(pool, writer.staging_dir, pending, window, cancelled):
                 try:
                     batch.append(future.result())
                 except EvidenceError as error:
@@ -351,14 +351,14 @@ def import_files(
 
 def _bounded(
     pool: ThreadPoolExecutor,
-    folder: Path,
+    staging_dir: Path,
     sources: Iterator[Path],
     window: deque[tuple[Path, Future[StagedOriginal]]],
     cancelled: Callable[[], bool] | None,
 ) -> Iterator[tuple[Path, Future[StagedOriginal]]]:
     """Yield futures in input order, keeping a few files in flight and memory bounded."""
     for source in sources:
-        window.append((source, pool.submit(stage_image, folder, source)))
+        window.append((source, pool.submit(stage_image, staging_dir, source)))
         if len(window) >= WORKERS * 2:
             if cancelled and cancelled():
                 return

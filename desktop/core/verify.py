@@ -11,6 +11,7 @@ from desktop.core.case import (
     CASE_JSON,
     ORIGINALS,
     STAGING,
+    STAGING_OWNER,
     NamedFile,
     named_files,
     read_case_info,
@@ -193,4 +194,8 @@ def _staging_hashes(folder: Path) -> dict[str, Path]:
     staging = folder / STAGING
     if not staging.is_dir():
         return {}
-    return {_sha256_file(path): path for path in staging.iterdir() if path.is_file()}
+    return {
+        _sha256_file(path): path
+        for path in staging.rglob("*")
+        if path.is_file() and path.name != STAGING_OWNER
+    }

@@ -129,6 +129,7 @@ def test_read_only_case_folder(tmp_path: Path, png_file: Path) -> None:
         folder = tmp_path / "ro" / "case"
         writer = create_case(folder, title="read only")
         import_files(writer, [png_file])
+        writer.close()  # a writer holds its staging folder open; a busy mount cannot go ro
         before = snapshot(folder)
         if real:
             assert _mount("-o", "remount,ro", str(tmp_path / "ro"))

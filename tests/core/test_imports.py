@@ -72,7 +72,7 @@ def test_import_keeps_the_exact_bytes(
     assert event.journey == "downgrade"
     assert stored.name.endswith(name)
     assert stored.stat().st_mode & 0o222 == 0, "originals are read-only"
-    assert not any((case.folder / ".staging").iterdir())
+    assert not list((case.folder / ".staging").rglob("*.part"))
     assert verify_case(case.folder).ok
 
 
@@ -205,3 +205,19 @@ def test_safe_file_name(given: str, expected: str) -> None:
 def test_imported_files_are_named_in_the_log(case: CaseWriter, png_file: Path) -> None:
     event = import_files(case, [png_file]).events[0]
     assert event.data["file"]["path"] in (case.folder / LOG_NAME).read_text(encoding="utf-8")
+
+
+def test_another_writer_never_takes_files_a_live_writer_is_importing(
+    case: CaseWriter, png_file: Path
+) -> None:
+    from desktop.core.imports import stage_image
+
+    staged = stage_image(case.staging_dir, png_file)  # staged, not yet logged
+    other = CaseWriter(case.folder)  # a second writer (the CLI while the window imports)
+    other.add_note("written meanwhile")
+    assert staged.staging_path.exists()
+    event = case.commit_originals("import", [staged])[0]
+    assert (case.folder / event.data["file"]["path"]).read_bytes() == png_file.read_bytes()
+    assert verify_case(case.folder).ok
+    case.close()
+    assert not (case.folder / ".staging" / case.session).exists()
