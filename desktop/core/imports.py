@@ -142,7 +142,7 @@ def inspect_image(data: bytes, name: str) -> ImageFacts:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise _too_big(name, width, height)
-        exif = _exif_times(image)
+        exif = _exif_times(image, fmt)
         facts = ImageFacts(
             format="JPEG" if fmt == "MPO" else fmt,
             width=width,
@@ -202,10 +202,20 @@ def _is_lossy(fmt: str, data: bytes) -> bool:
     return True
 
 
-def _exif_times(image: Any) -> dict[str, str]:
+def _exif_times(image: Any, fmt: str) -> dict[str, str]:
+    from PIL import Image
+
     found: dict[str, str] = {}
     try:
-        exif = image.getexif()
+        if fmt == "PNG":
+            # PngImageFile.getexif() decodes the whole image to look for a late eXIf chunk
+            # (20 to 40 ms a screen); the eXIf chunk read on open is all a screenshot has.
+            exif = Image.Exif()
+            raw = image.info.get("exif")
+            if raw:
+                exif.load(raw)
+        else:
+            exif = image.getexif()
         sub = exif.get_ifd(_EXIF_IFD)
     except Exception:  # noqa: BLE001 - damaged EXIF only means no claimed time
         return found

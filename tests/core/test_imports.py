@@ -221,3 +221,20 @@ def test_another_writer_never_takes_files_a_live_writer_is_importing(
     assert verify_case(case.folder).ok
     case.close()
     assert not (case.folder / ".staging" / case.session).exists()
+
+
+def test_png_inspection_never_decodes_the_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full decode costs 20 to 40 ms a screen; the import benchmark depends on skipping it."""
+    from PIL import ImageFile
+
+    def no_decode(self: object) -> None:
+        raise AssertionError("inspect_image decoded the PNG")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2024:11:05 10:11:12"
+    make_image().save(buffer, format="PNG", exif=exif.tobytes())
+    facts = inspect_image(buffer.getvalue(), "shot.png")
+    assert facts.check == "png-chunks-crc"
+    assert facts.exif["exif_datetime_original"] == "2024:11:05 10:11:12"
