@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import desktop
 from desktop.core.errors import EvidenceError, UsageError
@@ -97,10 +98,47 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help=tr("print one JSON document"))
     verify.set_defaults(run=_cmd_verify)
 
+    _add_capture_commands(commands)
+
     demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
     demo.set_defaults(run=_cmd_demo)
     return parser
+
+
+def _add_capture_commands(commands: Any) -> None:
+    capture = commands.add_parser(
+        "capture", help=tr("capture the screen, a monitor, a region or a window")
+    )
+    capture.add_argument("dir", type=Path)
+    where = capture.add_mutually_exclusive_group()
+    where.add_argument("--monitor", type=int, help=tr("monitor number (1 is the first)"))
+    where.add_argument("--region", help=tr("X,Y,W,H in physical pixels of the virtual screen"))
+    where.add_argument("--window", help=tr("part of the window's title, or its id"))
+    capture.add_argument("--journey", help=tr("journey the capture belongs to"))
+    capture.add_argument("--delay", type=float, default=0.0, help=tr("seconds to wait first"))
+    capture.add_argument("--every", type=float, help=tr("capture every S seconds (at least 0.5)"))
+    until = capture.add_mutually_exclusive_group()
+    until.add_argument("--count", type=int, help=tr("stop after N ticks"))
+    until.add_argument("--for", dest="duration", type=float, help=tr("stop after S seconds"))
+    capture.add_argument(
+        "--change-threshold",
+        type=float,
+        default=None,
+        help=tr("fraction of pixels that must change for a new file (default 0.0005)"),
+    )
+    capture.add_argument(
+        "--backend",
+        choices=["auto", "mss", "portal"],
+        default="auto",
+        help=tr("how to read the screen (auto: the portal on Wayland, mss elsewhere)"),
+    )
+    capture.set_defaults(run=_cmd_capture)
+
+    windows = commands.add_parser("windows", help=tr("list the windows that can be captured"))
+    windows.set_defaults(run=_cmd_windows)
+    screens = commands.add_parser("screens", help=tr("list the monitors and their coordinates"))
+    screens.set_defaults(run=_cmd_screens)
 
 
 def _print_json(value: object) -> None:
@@ -200,6 +238,146 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
             target=args.seq,
         )
     )
+    return 0
+
+
+def _capture_target(args: argparse.Namespace) -> Any:
+    from desktop.core.capture.capture import CaptureTarget
+    from desktop.core.capture.screens import parse_region
+
+    if args.monitor is not None:
+        return CaptureTarget("monitor", monitor=args.monitor)
+    if args.region is not None:
+        return CaptureTarget("region", region=parse_region(args.region))
+    if args.window is not None:
+        return CaptureTarget("window", window=args.window)
+    return CaptureTarget("screen")
+
+
+def _report_capture(event: Any) -> None:
+    from desktop.core.capture.checks import hint_text, reason_text
+
+    capture, image, check = event.data["capture"], event.data["image"], event.data["check"]
+    print(
+        tr(
+            "#{seq} captured {kind} {width}x{height} -> {path} (sha256 {digest})",
+            seq=event.seq,
+            kind=capture["target"]["kind"],
+            width=image["width"],
+            height=image["height"],
+            path=event.data["file"]["path"],
+            digest=event.data["file"]["sha256"],
+        )
+    )
+    if check["suspect"]:
+        print(
+            tr(
+                "warning: #{seq} is kept but marked suspect: {reason}",
+                seq=event.seq,
+                reason=reason_text(check["reason"], check["colour"]),
+            ),
+            file=sys.stderr,
+        )
+        for hint in check["hints"]:
+            print("  - " + hint_text(hint), file=sys.stderr)
+
+
+def _cmd_capture(args: argparse.Namespace) -> int:
+    import time
+
+    from desktop.core.capture.backends import open_backend
+    from desktop.core.capture.capture import (
+        DEFAULT_CHANGE_THRESHOLD,
+        capture_once,
+        run_interval,
+    )
+    from desktop.core.case import CaseWriter
+
+    if (args.count is not None or args.duration is not None) and args.every is None:
+        raise UsageError(tr("--count and --for go with --every S."))
+    target = _capture_target(args)
+    with CaseWriter(args.dir) as writer:
+        backend = open_backend(args.backend)
+        try:
+            if args.delay > 0:
+                time.sleep(args.delay)
+            if args.every is None:
+                outcome = capture_once(writer, backend, target, journey=args.journey)
+                _report_capture(outcome.event)
+                return 0
+
+            def show(kind: str, event: Any) -> None:
+                if kind == "stored":
+                    _report_capture(event)
+                elif kind == "unchanged":
+                    print(
+                        tr(
+                            "#{seq} unchanged since #{same}",
+                            seq=event.seq,
+                            same=event.data["same_as"],
+                        )
+                    )
+                elif event is not None:
+                    print(tr("#{seq} {kind}", seq=event.seq, kind=kind))
+
+            report = run_interval(
+                writer,
+                backend,
+                target,
+                every=args.every,
+                count=args.count,
+                duration=args.duration,
+                journey=args.journey,
+                on_tick=show,
+                change_threshold=(
+                    DEFAULT_CHANGE_THRESHOLD
+                    if args.change_threshold is None
+                    else args.change_threshold
+                ),
+            )
+            print(
+                tr(
+                    "{ticks} ticks: {stored} stored, {unchanged} unchanged, {skipped} skipped, "
+                    "{failed} failed.",
+                    ticks=report.ticks,
+                    stored=len(report.stored),
+                    unchanged=report.unchanged,
+                    skipped=report.skipped,
+                    failed=report.failed,
+                )
+            )
+            return 1 if report.failed else 0
+        finally:
+            backend.close()
+
+
+def _cmd_windows(args: argparse.Namespace) -> int:
+    from desktop.core.capture.windows import list_windows
+
+    for window in list_windows():
+        rect = ",".join(map(str, window.rect.as_list()))
+        print(f"0x{window.id:x}  {rect:<22} {window.process or '-':<16} {window.title}")
+    return 0
+
+
+def _cmd_screens(args: argparse.Namespace) -> int:
+    from desktop.core.capture.backends import open_backend
+
+    backend = open_backend("mss")
+    try:
+        for monitor in backend.layout.monitors:  # type: ignore[attr-defined]
+            rect = ",".join(map(str, monitor.rect.as_list()))
+            scale = "?" if monitor.scale is None else f"{monitor.scale:g}"
+            print(
+                tr(
+                    "monitor {index}: {rect} scale {scale}",
+                    index=monitor.index,
+                    rect=rect,
+                    scale=scale,
+                )
+            )
+    finally:
+        backend.close()
     return 0
 
 

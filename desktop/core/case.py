@@ -321,7 +321,7 @@ class CaseWriter:
         if digest != self.state.environment_digest:
             tx.add("environment", {**environment, "digest": digest}, self.state.active_journey)
 
-    def _switch_journey(self, tx: Transaction, journey: str | None) -> None:
+    def switch_journey(self, tx: Transaction, journey: str | None) -> None:
         if journey is None:
             return
         name = journey.strip()
@@ -340,7 +340,7 @@ class CaseWriter:
         """Make `name` the active journey; returns the event, or None if it already was."""
         with self.transaction() as tx:
             before = tx.next_seq
-            self._switch_journey(tx, name)
+            self.switch_journey(tx, name)
             switched = tx.next_seq != before
         return self.last_event if switched else None
 
@@ -359,7 +359,7 @@ class CaseWriter:
         """A timestamped note, optionally attached to a capture or amending an earlier note."""
         _check_note_text(text)
         with self.transaction() as tx:
-            self._switch_journey(tx, journey)
+            self.switch_journey(tx, journey)
             if capture is not None:
                 self._require(capture, ORIGINAL_EVENTS, tr("capture"))
             if amends is not None:
@@ -413,7 +413,7 @@ class CaseWriter:
         fsync_dir(self.staging_dir)
         events: list[Event] = []
         with self.transaction() as tx:
-            self._switch_journey(tx, journey)
+            self.switch_journey(tx, journey)
             moves: list[tuple[Path, Path]] = []
             for item in staged:
                 final = f"{ORIGINALS}/{tx.next_seq:06d}-{item.name}"

@@ -94,7 +94,7 @@ def probe_screens() -> list[dict[str, Any]] | None:
     try:
         import mss
 
-        with mss.mss() as grabber:
+        with mss.MSS() as grabber:
             return [
                 {
                     "x": m["left"],

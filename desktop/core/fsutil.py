@@ -73,6 +73,25 @@ def os_error_to_evidence(error: OSError, path: Path) -> EvidenceError:
     )
 
 
+def write_durable(path: Path, data: bytes, *, error_folder: Path) -> None:
+    """Create `path` (it must not exist), write all of `data` and fsync; on failure remove it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    except OSError as error:
+        raise os_error_to_evidence(error, error_folder) from error
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        fsync_fd(fd)
+    except OSError as error:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise os_error_to_evidence(error, error_folder) from error
+    os.close(fd)
+
+
 def write_new_file(path: Path, data: bytes, *, read_only: bool = True) -> None:
     """Write a file that must not exist yet: temp file, fsync, link into place, fsync folder."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -20,7 +20,7 @@ from typing import Any
 
 from desktop.core.case import CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError
-from desktop.core.fsutil import fsync_fd, os_error_to_evidence
+from desktop.core.fsutil import write_durable
 from desktop.core.i18n import tr
 from desktop.core.log import Event
 
@@ -275,23 +275,7 @@ def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
     facts = inspect_image(data, name)
     digest = hashlib.sha256(data).hexdigest()
     staging = staging_dir / f"{uuid.uuid4().hex}.part"
-    try:
-        fd = os.open(
-            staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644
-        )
-    except OSError as error:
-        raise os_error_to_evidence(error, staging_dir.parent.parent) from error
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        fsync_fd(fd)
-    except OSError as error:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            staging.unlink()
-        raise os_error_to_evidence(error, staging_dir.parent.parent) from error
-    os.close(fd)
+    write_durable(staging, data, error_folder=staging_dir.parent.parent)
     return StagedOriginal(
         staging_path=staging,
         name=safe_file_name(name),

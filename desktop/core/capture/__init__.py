@@ -1,0 +1,1 @@
+"""Screen capture: backends, targets, honest-frame checks, encoding and interval capture."""
