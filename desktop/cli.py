@@ -254,6 +254,18 @@ def _capture_target(args: argparse.Namespace) -> Any:
     return CaptureTarget("screen")
 
 
+def _word(kind: str) -> str:
+    words = {
+        "screen": tr("screen"),
+        "monitor": tr("monitor"),
+        "region": tr("region"),
+        "window": tr("window"),
+        "skipped": tr("skipped"),
+        "failed": tr("failed"),
+    }
+    return words.get(kind, kind)
+
+
 def _report_capture(event: Any) -> None:
     from desktop.core.capture.checks import hint_text, reason_text
 
@@ -262,7 +274,7 @@ def _report_capture(event: Any) -> None:
         tr(
             "#{seq} captured {kind} {width}x{height} -> {path} (sha256 {digest})",
             seq=event.seq,
-            kind=capture["target"]["kind"],
+            kind=_word(capture["target"]["kind"]),
             width=image["width"],
             height=image["height"],
             path=event.data["file"]["path"],
@@ -318,7 +330,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
                         )
                     )
                 elif event is not None:
-                    print(tr("#{seq} {kind}", seq=event.seq, kind=kind))
+                    print(tr("#{seq} tick {kind}", seq=event.seq, kind=_word(kind)))
 
             report = run_interval(
                 writer,

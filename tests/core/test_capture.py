@@ -119,8 +119,9 @@ def test_changing_screen_stores_each_change(
             window.next()
 
     target = CaptureTarget("region", region=Rect(50, 60, 160, 100))
-    report = run_interval(case, backend, target, every=0.5, count=4,
-                          on_tick=change_after_each_store)
+    report = run_interval(
+        case, backend, target, every=0.5, count=4, on_tick=change_after_each_store
+    )
     assert (len(report.stored), report.unchanged, report.skipped) == (4, 0, 0)
     for seed, event in enumerate(report.stored):
         assert np.array_equal(stored_pixels(case, event)[:, :, ::-1], pattern(160, 100, seed))
@@ -141,19 +142,22 @@ class FakeBackend:
         target = rect or self.layout.bounds
         scale, _source, touched = self.layout.scale_for(target)
         seed = len(self.grabs)
-        pixels = np.random.default_rng(seed).integers(0, 256, (target.height, target.width, 4),
-                                                      dtype=np.uint8)
+        pixels = np.random.default_rng(seed).integers(
+            0, 256, (target.height, target.width, 4), dtype=np.uint8
+        )
         return Frame(pixels, target, scale, self.name, {"monitors": touched})
 
     def close(self) -> None:
         pass
 
 
-MIXED = ScreenLayout((
-    Monitor(1, Rect(0, 0, 2560, 1440), 1.5, "qt", primary=True),
-    Monitor(2, Rect(-1920, 200, 1920, 1080), 1.0, "qt"),
-    Monitor(3, Rect(2560, -600, 1080, 1920), 1.25, "qt"),
-))
+MIXED = ScreenLayout(
+    (
+        Monitor(1, Rect(0, 0, 2560, 1440), 1.5, "qt", primary=True),
+        Monitor(2, Rect(-1920, 200, 1920, 1080), 1.0, "qt"),
+        Monitor(3, Rect(2560, -600, 1080, 1920), 1.25, "qt"),
+    )
+)
 
 
 def test_negative_and_mixed_scale_layout_arithmetic() -> None:
@@ -226,12 +230,19 @@ def test_no_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_backend_choice_follows_the_session() -> None:
     from desktop.core.capture.backends import choose_backend
 
-    assert choose_backend("auto", {"XDG_SESSION_TYPE": "wayland", "DISPLAY": ":0"}, "linux") == "portal"
+    assert (
+        choose_backend("auto", {"XDG_SESSION_TYPE": "wayland", "DISPLAY": ":0"}, "linux")
+        == "portal"
+    )
     assert choose_backend("auto", {"WAYLAND_DISPLAY": "wayland-0"}, "linux") == "portal"
     assert choose_backend("auto", {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0"}, "linux") == "mss"
     assert choose_backend("auto", {}, "win32") == "mss"
-    assert choose_backend("auto", {"EVIDENCE_RECORDER_CAPTURE_BACKEND": "mss",
-                                   "WAYLAND_DISPLAY": "w"}, "linux") == "mss"
+    assert (
+        choose_backend(
+            "auto", {"EVIDENCE_RECORDER_CAPTURE_BACKEND": "mss", "WAYLAND_DISPLAY": "w"}, "linux"
+        )
+        == "mss"
+    )
     assert choose_backend("portal", {}, "linux") == "portal"
 
 
@@ -240,25 +251,54 @@ def test_cli_capture(tmp_path: Path, display: str, window: PatternWindow) -> Non
     import sys
 
     case = tmp_path / "case"
-    subprocess.run([sys.executable, "-m", "desktop", "case", "new", str(case), "--title", "t"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "desktop", "case", "new", str(case), "--title", "t"],
+        check=True,
+        capture_output=True,
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "desktop", "capture", str(case), "--window", "Pattern",
-         "--journey", "downgrade"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "desktop",
+            "capture",
+            str(case),
+            "--window",
+            "Pattern",
+            "--journey",
+            "downgrade",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "captured window 160x100" in done.stdout
     missing = subprocess.run(
         [sys.executable, "-m", "desktop", "capture", str(case), "--window", "no such window"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert missing.returncode == 1
     assert "Traceback" not in missing.stderr and missing.stderr.count("\n") <= 8
     interval = subprocess.run(
-        [sys.executable, "-m", "desktop", "capture", str(case), "--region", "50,60,160,100",
-         "--every", "0.5", "--count", "3"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "desktop",
+            "capture",
+            str(case),
+            "--region",
+            "50,60,160,100",
+            "--every",
+            "0.5",
+            "--count",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert interval.returncode == 0, interval.stderr
     assert "3 ticks: 1 stored, 2 unchanged, 0 skipped, 0 failed." in interval.stdout
