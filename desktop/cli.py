@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     journey.add_argument("name", help=tr("for example upgrade or downgrade"))
     journey.set_defaults(run=_cmd_journey)
 
-    imp = commands.add_parser("import", help=tr("import screenshots from a phone"))
+    imp = commands.add_parser(
+        "import", help=tr("import screenshots and screen recordings from a phone")
+    )
     imp.add_argument("dir", type=Path)
     imp.add_argument("files", type=Path, nargs="+")
     imp.add_argument("--journey", help=tr("journey the files belong to"))
@@ -185,6 +187,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 name=event.data["source"]["name"],
                 path=event.data["file"]["path"],
                 digest=event.data["file"]["sha256"],
+            )
+        )
+    for video in result.videos:
+        print(
+            tr(
+                "#{seq} {name}: kept {kept} keyframes of {read} frames in derived/",
+                seq=video.import_event.seq,
+                name=video.import_event.data["source"]["name"],
+                kept=video.frames_kept,
+                read=video.frames_read,
             )
         )
     for failure in result.failures:

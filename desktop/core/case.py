@@ -406,34 +406,46 @@ class CaseWriter:
 
         The log line is the commit point: after a crash a logged file still in .staging/ is
         moved into place on the next open, and an unlogged one is discarded (and that logged).
+        If this call fails before the log line is durable, the staged files are removed here;
+        after it, they stay for recovery. Callers never remove staged files themselves.
         """
         if not staged:
             return []
         originals = self.folder / ORIGINALS
-        fsync_dir(self.staging_dir)
         events: list[Event] = []
-        with self.transaction() as tx:
-            self.switch_journey(tx, journey)
-            moves: list[tuple[Path, Path]] = []
-            for item in staged:
-                final = f"{ORIGINALS}/{tx.next_seq:06d}-{item.name}"
-                data = {
-                    "file": {"path": final, "sha256": item.sha256, "size": item.size},
-                    **item.data,
-                }
-                events.append(tx.add(event_type, data, self.state.active_journey))
-                moves.append((item.staging_path, self.folder / final))
+        logged = False
+        try:
+            fsync_dir(self.staging_dir)
+            with self.transaction() as tx:
+                self.switch_journey(tx, journey)
+                moves: list[tuple[Path, Path]] = []
+                for item in staged:
+                    final = f"{ORIGINALS}/{tx.next_seq:06d}-{item.name}"
+                    data = {
+                        "file": {"path": final, "sha256": item.sha256, "size": item.size},
+                        **item.data,
+                    }
+                    events.append(tx.add(event_type, data, self.state.active_journey))
+                    moves.append((item.staging_path, self.folder / final))
 
-            def move_into_place() -> None:
-                try:
-                    for source, target in moves:
-                        os.chmod(source, READ_ONLY_FILE)
-                        os.rename(source, target)
-                    fsync_dir(originals)
-                except OSError as error:
-                    raise os_error_to_evidence(error, originals) from error
+                def move_into_place() -> None:
+                    nonlocal logged
+                    logged = True  # runs only once the log lines are durable
+                    try:
+                        for source, target in moves:
+                            os.chmod(source, READ_ONLY_FILE)
+                            os.rename(source, target)
+                        fsync_dir(originals)
+                    except OSError as error:
+                        raise os_error_to_evidence(error, originals) from error
 
-            tx.after_commit(move_into_place)
+                tx.after_commit(move_into_place)
+        except BaseException:
+            if not logged:
+                for item in staged:
+                    with contextlib.suppress(OSError):
+                        item.staging_path.unlink()
+            raise
         return events
 
     def _recover_staging(self, tx: Transaction) -> None:

@@ -16,13 +16,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.case import CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError
 from desktop.core.fsutil import write_durable
 from desktop.core.i18n import tr
 from desktop.core.log import Event
+
+if TYPE_CHECKING:
+    from desktop.core.video import VideoImportResult
 
 # A phone screenshot is a few megapixels and a long scrolling capture a few tens; a stitched
 # multi-monitor 8K desktop is about 100. Beyond this, decoding could exhaust memory.
@@ -81,6 +84,8 @@ class ImportFailure:
 class ImportResult:
     events: list[Event] = field(default_factory=list)
     failures: list[ImportFailure] = field(default_factory=list)
+    # One per imported screen recording (its "import" event is also in events).
+    videos: list[VideoImportResult] = field(default_factory=list)
 
 
 def safe_file_name(name: str) -> str:
@@ -123,8 +128,8 @@ def inspect_image(data: bytes, name: str) -> ImageFacts:
         raise ImportRejectedError(
             tr(
                 "{name} is not an image this program can read (PNG, JPEG, WebP or HEIC). "
-                "If it is a screen recording, video import comes with screen capture; otherwise "
-                "export it from the phone as a screenshot.",
+                "Screen recordings are imported from .mp4, .mov, .m4v, .webm or .mkv files; "
+                "otherwise export it from the phone as a screenshot.",
                 name=name,
             )
         ) from error
@@ -232,12 +237,13 @@ def _exif_times(image: Any, fmt: str) -> dict[str, str]:
     return found
 
 
-def claimed_times(path: Path, facts: ImageFacts, mtime: float) -> dict[str, str]:
-    """Times the file itself claims; recorded apart from the import time, never trusted."""
-    claimed = dict(facts.exif)
-    claimed["file_modified_utc"] = (
-        datetime.fromtimestamp(mtime, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    )
+def file_claims(path: Path, mtime: float) -> dict[str, str]:
+    """What a file's modification time and name claim about when it was made; never trusted."""
+    claimed = {
+        "file_modified_utc": datetime.fromtimestamp(mtime, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    }
     match = _NAME_TIME.search(path.name)
     if match:
         year, month, day, hour, minute, second = match.groups()
@@ -245,6 +251,11 @@ def claimed_times(path: Path, facts: ImageFacts, mtime: float) -> dict[str, str]
             datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
             claimed["file_name_time"] = f"{year}-{month}-{day} {hour}:{minute}:{second}"
     return claimed
+
+
+def claimed_times(path: Path, facts: ImageFacts, mtime: float) -> dict[str, str]:
+    """Times the image claims (EXIF, name, modification); recorded apart from the import time."""
+    return {**facts.exif, **file_claims(path, mtime)}
 
 
 def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
@@ -301,18 +312,17 @@ def import_files(
     Reading, checking, hashing and the staging fsync run on worker threads; the log appends
     go in batches (one write and one fsync each), in the order the files were given.
     """
-    sources = list(paths)
+    from desktop.core.video import is_video_path
+
+    given = list(paths)
+    sources = [path for path in given if not is_video_path(path)]
+    videos = [path for path in given if is_video_path(path)]
     result = ImportResult()
     batch: list[StagedOriginal] = []
 
     def flush() -> None:
-        try:
+        try:  # commit_originals removes the staged files itself if it fails before logging
             result.events.extend(writer.commit_originals("import", batch, journey))
-        except BaseException:
-            for item in batch:
-                with contextlib.suppress(OSError):
-                    item.staging_path.unlink()
-            raise
         finally:
             batch.clear()
 
@@ -330,7 +340,7 @@ def import_files(
                 if len(batch) >= BATCH_SIZE:
                     flush()
                 if progress:
-                    progress(done, len(sources))
+                    progress(done, len(given))
             flush()
         finally:
             # On an error or cancel, remove what workers staged but nobody logged.
@@ -340,7 +350,38 @@ def import_files(
             for item in batch:
                 with contextlib.suppress(OSError):
                     item.staging_path.unlink()
+    _import_videos(writer, videos, result, journey, cancelled, progress, done, len(given))
     return result
+
+
+def _import_videos(
+    writer: CaseWriter,
+    videos: list[Path],
+    result: ImportResult,
+    journey: str | None,
+    cancelled: Callable[[], bool] | None,
+    progress: Callable[[int, int], None] | None,
+    done: int,
+    total: int,
+) -> None:
+    """Screen recordings, one at a time, after the images: each one's keyframes are logged."""
+    from desktop.core.video import ImportCancelledError, import_video
+
+    for source in videos:
+        if cancelled and cancelled():
+            return
+        try:
+            video = import_video(writer, source, journey=journey, cancelled=cancelled)
+        except ImportCancelledError:
+            return
+        except EvidenceError as error:
+            result.failures.append(ImportFailure(source, str(error)))
+        else:
+            result.events.append(video.import_event)
+            result.videos.append(video)
+        done += 1
+        if progress:
+            progress(done, total)
 
 
 def _bounded(

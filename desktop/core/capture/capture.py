@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import threading
@@ -164,12 +163,7 @@ def commit_grab(
         size=len(png),
         data=data,
     )
-    try:
-        event = writer.commit_originals("capture", [staged], journey)[0]
-    except BaseException:
-        with contextlib.suppress(OSError):
-            staging.unlink()
-        raise
+    event = writer.commit_originals("capture", [staged], journey)[0]
     return CaptureOutcome(event, check, frame.pixels)
 
 
