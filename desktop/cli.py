@@ -102,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_capture_commands(commands)
 
+    measure = commands.add_parser(
+        "analyze", help=tr("measure the promoted and the suppressed control on an image")
+    )
+    measure.add_argument("target", type=Path, help=tr("an image file, or a case folder"))
+    measure.add_argument("--capture", type=_seq, help=tr("with a case folder: the capture's seq"))
+    measure.add_argument(
+        "--region",
+        action="append",
+        help=tr(
+            '"LABEL:ROLE=X,Y,W,H" (ROLE: promoted, suppressed or other); repeat it; '
+            "without it, controls are found by OCR"
+        ),
+    )
+    measure.add_argument("--scale", type=float, help=tr("device pixel ratio of the screenshot"))
+    measure.add_argument("--json", action="store_true", help=tr("print one JSON document"))
+    measure.add_argument("--overlay", type=Path, help=tr("also write the annotated PNG here"))
+    measure.set_defaults(run=_cmd_analyze)
+
     demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
     demo.set_defaults(run=_cmd_demo)
@@ -273,6 +291,9 @@ def _word(kind: str) -> str:
         "region": tr("region"),
         "window": tr("window"),
         "skipped": tr("skipped"),
+        "promoted": tr("promoted"),
+        "suppressed": tr("suppressed"),
+        "other": tr("other"),
         "failed": tr("failed"),
     }
     return words.get(kind, kind)
@@ -373,6 +394,78 @@ def _cmd_capture(args: argparse.Namespace) -> int:
             return 1 if report.failed else 0
         finally:
             backend.close()
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from desktop.core.analysis.engine import analyze, parse_region
+    from desktop.core.analysis.image import load_image
+    from desktop.core.analysis.overlay import render_overlay
+
+    specs = [parse_region(text) for text in args.region] if args.region else None
+    if args.target.is_dir():
+        from desktop.core.analysis.record import analyze_capture
+        from desktop.core.case import CaseWriter
+
+        if args.capture is None:
+            raise UsageError(tr("With a case folder, give the capture to measure: --capture SEQ."))
+        with CaseWriter(args.target) as writer:
+            recorded = analyze_capture(writer, args.capture, specs, scale=args.scale)
+        result, overlay = recorded.result, recorded.overlay_path.read_bytes()
+    else:
+        if args.capture is not None:
+            raise UsageError(tr("--capture goes with a case folder, not an image file."))
+        result = analyze(load_image(args.target, scale=args.scale), specs)
+        overlay = render_overlay(result) if args.overlay else b""
+        recorded = None
+    if args.overlay:
+        args.overlay.write_bytes(overlay)
+    if args.json:
+        _print_json(result.as_data())
+        return 0
+    _print_analysis(result)
+    if recorded is not None:
+        print(
+            tr(
+                "#{seq} analysis logged; overlay: {path}",
+                seq=recorded.event.seq,
+                path=recorded.overlay_path,
+            )
+        )
+    return 0
+
+
+def _print_analysis(result: Any) -> None:
+    from desktop.core.analysis.color import hex_colour
+    from desktop.core.i18n import current_language
+
+    for control in result.controls:
+        width, height = control.extent_css[2:]
+        contrast = "-" if control.text_contrast is None else f"{control.text_contrast:.2f}:1"
+        text = "-" if control.text_color is None else hex_colour(control.text_color)
+        print(
+            tr(
+                '{id} {role} "{label}": {width:g} x {height:g} CSS px, text {text} on '
+                "{fill} (contrast {contrast}), background {background}, weight {weight:,.0f}",
+                id=control.id,
+                role=_word(control.spec.role),
+                label=control.spec.label,
+                width=width,
+                height=height,
+                text=text,
+                fill=hex_colour(control.fill_color),
+                contrast=contrast,
+                background=hex_colour(control.background_color),
+                weight=control.visual_weight,
+            )
+        )
+    language = current_language()
+    for comparison in result.comparisons:
+        for sentence in comparison.statements.get(language, []):
+            print("  " + sentence)
+    if not result.comparisons:
+        print(tr("No promoted and suppressed pair to compare."))
+    for caveat in result.image.caveats:
+        print(tr("note: {caveat}", caveat=caveat))
 
 
 def _cmd_windows(args: argparse.Namespace) -> int:

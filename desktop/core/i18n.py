@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import locale
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -12,6 +15,7 @@ from resources import resource_path
 
 SUPPORTED = ("en", "zh")
 _language: str | None = None
+_this_thread = threading.local()  # a language used for a while by one thread only
 
 
 def detect_language() -> str:
@@ -36,7 +40,21 @@ def set_language(language: str | None) -> None:
 
 
 def current_language() -> str:
-    return _language or detect_language()
+    override: str | None = getattr(_this_thread, "language", None)
+    return override or _language or detect_language()
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Messages in `language` for this thread while the block runs (reports in both)."""
+    if language not in SUPPORTED:
+        raise ValueError(f"language must be one of {SUPPORTED}")
+    previous = getattr(_this_thread, "language", None)
+    _this_thread.language = language
+    try:
+        yield
+    finally:
+        _this_thread.language = previous
 
 
 @cache

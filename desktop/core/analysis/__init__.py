@@ -1,0 +1,1 @@
+"""Measure promoted and suppressed controls: locate, measure, compare, overlay."""

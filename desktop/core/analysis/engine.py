@@ -1,0 +1,153 @@
+"""Analyse an image: measure the controls given or found, compare every pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop.core.analysis import extent as extent_module
+from desktop.core.analysis import measure as measure_module
+from desktop.core.analysis.compare import Comparison, Levels, compare
+from desktop.core.analysis.image import AnalysisInputError, LoadedImage
+from desktop.core.analysis.measure import ControlMeasurement, ControlSpec, measure_control
+from desktop.core.capture.frame import Rect
+from desktop.core.i18n import tr, use_language
+
+ALGORITHM_VERSION = "1.0"
+ROLES = ("promoted", "suppressed", "other")
+DUPLICATE_IOU = 0.85  # two hints that grow to the same control are measured once
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    image: LoadedImage
+    controls: list[ControlMeasurement]
+    comparisons: list[Comparison]
+    levels: Levels
+    ocr: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_data(self) -> dict[str, Any]:
+        """The document of the CLI contract (`analyze --json`), also logged as an event."""
+        return {
+            "image": self.image.as_data(),
+            "controls": [control.as_data() for control in self.controls],
+            "comparisons": [comparison.as_data() for comparison in self.comparisons],
+            "parameters": parameters(self.levels),
+            "ocr": self.ocr,
+            "notes": self.notes,
+            "limits": limits(),
+            "version": ALGORITHM_VERSION,
+        }
+
+
+def parameters(levels: Levels) -> dict[str, Any]:
+    """Every setting a number depends on, so the same input always gives the same output."""
+    return {
+        "algorithm": f"evidence-recorder analysis {ALGORITHM_VERSION}",
+        "levels": levels.as_data(),
+        "tolerance_lossless": extent_module.TOLERANCE_LOSSLESS,
+        "tolerance_lossy": extent_module.TOLERANCE_LOSSY,
+        "background_ring_css": [extent_module.RING_INNER_CSS, extent_module.RING_OUTER_CSS],
+        "text_colour_top_fraction": measure_module.TOP_INK_FRACTION,
+        "fill_solidity": measure_module.FILL_SOLIDITY,
+        "ink_height_per_em": dict(measure_module.INK_PER_EM),
+        "large_text_css": [measure_module.LARGE_TEXT_CSS, measure_module.LARGE_BOLD_TEXT_CSS],
+        "target_size_css": measure_module.WCAG_TARGET_CSS,
+        "uncertainty": "every extent edge moved by +/-1 physical pixel, carried through by "
+        "interval arithmetic",
+        "contrast": "WCAG 2.x relative luminance; ratios unrounded when compared",
+        "visual_weight": "sum over extent pixels of |L*(p) - L*(b)| times CSS px^2 per pixel",
+    }
+
+
+def limits() -> dict[str, list[str]]:
+    """The limits printed with every report (MEASUREMENT.md), in both languages."""
+    result = {}
+    for language in ("en", "zh"):
+        with use_language(language):
+            result[language] = [
+                tr(
+                    "Pixels only: the hit area and whether a control was enabled come from what "
+                    "the person did and noted."
+                ),
+                tr("Nominal colours are estimated from the pixels of anti-aliased text."),
+                tr('"Large text" is judged from a measured text height; it is an estimate.'),
+                tr("WCAG levels are accessibility criteria, not the law on dark patterns."),
+                tr("Whether a hierarchy is unfair is for the reader to judge from the numbers."),
+            ]
+    return result
+
+
+def parse_region(text: str) -> ControlSpec:
+    """LABEL:ROLE=X,Y,W,H into a control to measure (LABEL may be empty)."""
+    head, equals, coordinates = text.rpartition("=")
+    label, colon, role = head.rpartition(":")
+    if not equals or not colon or role.strip() not in ROLES:
+        raise AnalysisInputError(
+            tr(
+                'A region is "LABEL:ROLE=X,Y,W,H" with ROLE promoted, suppressed or other, such '
+                'as "Upgrade:promoted=40,800,640,112" (got "{text}").',
+                text=text,
+            )
+        )
+    try:
+        x, y, width, height = (int(part) for part in coordinates.split(","))
+    except ValueError:
+        raise AnalysisInputError(
+            tr('The coordinates of "{text}" must be four whole numbers X,Y,W,H.', text=text)
+        ) from None
+    return ControlSpec(label=label.strip(), role=role.strip(), hint=Rect(x, y, width, height))
+
+
+def _iou(a: Rect, b: Rect) -> float:
+    overlap = a.intersect(b)
+    if overlap is None:
+        return 0.0
+    inter = overlap.width * overlap.height
+    return inter / (a.width * a.height + b.width * b.height - inter)
+
+
+def analyze(
+    image: LoadedImage,
+    specs: list[ControlSpec] | None = None,
+    levels: Levels | None = None,
+) -> AnalysisResult:
+    """Measure the controls (found by OCR when none are given) and compare the pairs."""
+    levels = levels or Levels()
+    ocr_info = None
+    notes: list[str] = []
+    if specs is None:
+        from desktop.core.analysis.locate import find_candidates
+        from desktop.core.analysis.ocr import ocr_info as describe_ocr
+
+        candidates = find_candidates(image.rgb)
+        ocr_info = describe_ocr()
+        specs = [
+            ControlSpec(
+                label=candidate.label,
+                role=candidate.role,
+                hint=Rect(*candidate.hint),
+                source="auto",
+                ocr_text=candidate.ocr_text,
+                ocr_confidence=candidate.ocr_confidence,
+            )
+            for candidate in candidates
+        ]
+        if not specs:
+            notes.append("no promoting or suppressing words were found by OCR")
+    controls: list[ControlMeasurement] = []
+    for spec in specs:
+        measured = measure_control(image, spec, f"c{len(controls) + 1}")
+        if any(_iou(measured.extent, other.extent) >= DUPLICATE_IOU for other in controls):
+            notes.append(f'"{spec.label}" grew to a control already measured; it was merged')
+            continue
+        controls.append(measured)
+    comparisons = [
+        compare(promoted, suppressed, levels)
+        for promoted in controls
+        if promoted.spec.role == "promoted"
+        for suppressed in controls
+        if suppressed.spec.role == "suppressed"
+    ]
+    return AnalysisResult(image, controls, comparisons, levels, ocr_info, notes)

@@ -1,0 +1,119 @@
+"""Measure a capture inside a case: log the marks and the analysis, keep the overlay."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.analysis.compare import Levels
+from desktop.core.analysis.engine import AnalysisResult, analyze
+from desktop.core.analysis.image import AnalysisInputError, load_image
+from desktop.core.analysis.measure import ControlSpec
+from desktop.core.analysis.overlay import render_overlay
+from desktop.core.case import DERIVED, CaseWriter, named_files
+from desktop.core.fsutil import write_new_file
+from desktop.core.i18n import tr
+from desktop.core.log import LOG_NAME, Event, scan_log
+
+MEASURABLE = frozenset({"capture", "import", "video_frame"})
+
+
+@dataclass(frozen=True)
+class RecordedAnalysis:
+    result: AnalysisResult
+    event: Event
+    overlay_path: Path
+
+
+def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
+    """The event with that sequence number, its image file and the logged hash, checked."""
+    events = {event.seq: event for event in scan_log(folder / LOG_NAME).events}
+    event = events.get(seq)
+    if event is None or event.type not in MEASURABLE or not named_files(event):
+        raise AnalysisInputError(
+            tr(
+                "Event #{seq} is not a capture in this case. See the sequence numbers with: "
+                "evidence-recorder log DIR",
+                seq=seq,
+            )
+        )
+    named = named_files(event)[0]
+    path = folder / named.path
+    if event.type == "import" and "video" in event.data:
+        raise AnalysisInputError(
+            tr("Event #{seq} is a screen recording; measure one of its keyframes instead.", seq=seq)
+        )
+    data = path.read_bytes() if path.is_file() else b""
+    if hashlib.sha256(data).hexdigest() != named.sha256:
+        raise AnalysisInputError(
+            tr(
+                "The file of #{seq} does not match its logged hash, so it is not measured. Run "
+                "evidence-recorder verify to see what changed.",
+                seq=seq,
+            )
+        )
+    return event, path, named.sha256
+
+
+def analyze_capture(
+    writer: CaseWriter,
+    seq: int,
+    specs: list[ControlSpec] | None,
+    *,
+    scale: float | None = None,
+    levels: Levels | None = None,
+) -> RecordedAnalysis:
+    """Measure capture `seq`; log a mark per given control and one analysis event.
+
+    The scale is the one recorded with the capture unless `scale` overrides it; imports have
+    none, so 1.0 is assumed and said.
+    """
+    event, path, digest = find_original(writer.folder, seq)
+    recorded = event.data.get("capture", {}).get("scale") if event.type == "capture" else None
+    if scale is not None:
+        image = load_image(path, scale=scale, scale_source="user")
+    elif recorded:
+        image = load_image(path, scale=float(recorded), scale_source="case")
+    else:
+        image = load_image(path)
+    result = analyze(image, specs, levels)
+    overlay = render_overlay(result)
+    relative = f"{DERIVED}/{seq:06d}-analysis-{uuid.uuid4().hex[:8]}.png"
+    target = writer.folder / relative
+    write_new_file(target, overlay)
+    document = result.as_data()
+    document["image"]["path"] = named_files(event)[0].path
+    with writer.transaction() as tx:
+        for control in result.controls:
+            if control.spec.source == "user":
+                tx.add(
+                    "mark",
+                    {
+                        "capture": seq,
+                        "control": control.id,
+                        "label": control.spec.label,
+                        "role": control.spec.role,
+                        "rect": control.spec.hint.as_list(),
+                    },
+                    writer.state.active_journey,
+                )
+        logged = tx.add(
+            "analysis",
+            {
+                "capture": seq,
+                "original_sha256": digest,
+                "files": [
+                    {
+                        "path": relative,
+                        "sha256": hashlib.sha256(overlay).hexdigest(),
+                        "size": len(overlay),
+                        "kind": "overlay",
+                    }
+                ],
+                "result": document,
+            },
+            writer.state.active_journey,
+        )
+    return RecordedAnalysis(result, logged, target)
