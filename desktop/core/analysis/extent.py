@@ -23,7 +23,6 @@ RING_INNER_CSS = 1.0  # the background ring starts just outside the extent ...
 RING_OUTER_CSS = 6.0  # ... and is 5 CSS px thick (MEASUREMENT.md: 4 to 8)
 MAX_GROWTH_TRIES = 4
 CONTAINER_FACTOR = 40  # a component this many times the hint's area is a panel, not a control
-FILL_FACTOR = 12  # a same-colour region around the hint up to this many times its area is a fill
 SURROUND_COVER = 0.25  # a component around the hint covering less of it than this is a surface
 
 
@@ -199,14 +198,8 @@ def _components(
     return window, labels, chosen, True
 
 
-def _fill_around(image: LoadedImage, hint: Rect, colour: RGB, tolerance: int) -> Rect | None:
-    """The bounds of a filled control the hint lies inside, or None.
-
-    The hint's own modal colour is flooded outwards; it is a control's fill (not the page or
-    a card) when it encloses the hint, stays within a few times the hint's area, and the hint
-    holds nothing big of another colour (a whole button inside a loose hint means the
-    colour is the surface around that button).
-    """
+def _holds_a_whole_control(image: LoadedImage, hint: Rect, colour: RGB, tolerance: int) -> bool:
+    """Whether a loose hint contains something big of another colour (a whole button)."""
     import cv2
 
     region = image.rgb[hint.y : hint.bottom, hint.x : hint.right]
@@ -216,7 +209,17 @@ def _fill_around(image: LoadedImage, hint: Rect, colour: RGB, tolerance: int) ->
         left, top, width, height, area = (int(v) for v in stats[label])
         inside = left > 0 and top > 0 and left + width < hint.width and top + height < hint.height
         if inside and area >= 0.15 * hint.width * hint.height:
-            return None
+            return True
+    return False
+
+
+def _fill_around(image: LoadedImage, hint: Rect, colour: RGB, tolerance: int) -> Rect | None:
+    """The bounds of a filled control of `colour` that the hint lies inside, or None.
+
+    The colour is flooded outwards from the hint. It is a control's fill, not the page, a card
+    or a dialog, when the region is bounded, encloses the hint, is not tall (at most half
+    of the image) and everything of another colour inside it lies on one line (its label).
+    """
     window, _labels, chosen, gave_up = _components(
         image, hint, lambda pixels: ~differs(pixels, colour, tolerance)
     )
@@ -228,40 +231,39 @@ def _fill_around(image: LoadedImage, hint: Rect, colour: RGB, tolerance: int) ->
     bottom = max(c[2] + c[4] for c in chosen) + window.y
     box = Rect(left, top, right - left, bottom - top)
     encloses = box.x <= hint.x and box.y <= hint.y and box.right >= hint.right
-    encloses = encloses and box.bottom >= hint.bottom
-    if not encloses or box.width * box.height > FILL_FACTOR * hint.width * hint.height:
+    if not (encloses and box.bottom >= hint.bottom) or box.height > 0.5 * image.height:
         return None
     if box.width >= image.width and box.height >= image.height:
+        return None
+    if _content_height(image, box, colour, tolerance) > 0.6 * box.height:
         return None
     return box
 
 
-def find_extent(image: LoadedImage, hint: Rect) -> Extent:
-    """The control's visual extent around a hint rectangle.
+def _content_height(image: LoadedImage, box: Rect, colour: RGB, tolerance: int) -> int:
+    """Rows spanned by what lies inside a filled box (its label), leaving out whatever touches
+    the box's edge (the background in the corners of a rounded button)."""
+    import cv2
 
-    Everything that differs from the local background and touches the hint belongs to the
-    control (a filled button's fill, a link's ink, an outline); holes are filled. The window
-    grows until no chosen part touches its edge, so a hint that cuts through a button still
-    yields the whole button. The background is then measured again around the found extent
-    and the search repeated once if it changed.
+    inner = differs(image.rgb[box.y : box.bottom, box.x : box.right], colour, tolerance)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(inner.astype(np.uint8), 8)
+    top, bottom = box.height, -1
+    for label in range(1, count):
+        left, up, width, height, _area = (int(v) for v in stats[label])
+        if left == 0 or up == 0 or left + width == box.width or up + height == box.height:
+            continue
+        top, bottom = min(top, up), max(bottom, up + height)
+    return max(0, bottom - top)
+
+
+def _select(
+    image: LoadedImage, hint: Rect, background: RGB, tolerance: int, notes: list[str]
+) -> tuple[Rect, Mask, Rect, RGB]:
+    """Everything unlike the background that touches the hint: (window, mask, box, background).
+
+    The background is measured again around what was found, and the search repeated once if
+    it changed.
     """
-
-    hint = clip_hint(image, hint)
-    tolerance = tolerance_for(image)
-    notes: list[str] = []
-    background, _count, _sample = background_of(image, hint)
-    inner_colour, _ = modal_colour(
-        image.rgb[hint.y : hint.bottom, hint.x : hint.right], image.lossy
-    )
-    if not differs(np.array([[inner_colour]], np.uint8), background, tolerance)[0, 0]:
-        fill_box = _fill_around(image, hint, inner_colour, tolerance)
-        if fill_box is not None:
-            outside, _count, _sample = background_of(image, fill_box)
-            if differs(np.array([[outside]], np.uint8), inner_colour, tolerance)[0, 0]:
-                notes.append(
-                    "the region lies inside a filled control; the whole control is measured"
-                )
-                hint, background = fill_box, outside
     extent_box = hint
     mask: Mask | None = None
     window = hint
@@ -310,6 +312,51 @@ def find_extent(image: LoadedImage, hint: Rect) -> Extent:
             break
         background = new_background
         notes.append("the background was measured again around the found extent")
+    assert mask is not None
+    return window, mask, extent_box, background
+
+
+def _differs_colour(a: RGB, b: RGB, tolerance: int) -> bool:
+    return bool(differs(np.array([[a]], np.uint8), b, tolerance)[0, 0])
+
+
+def find_extent(image: LoadedImage, hint: Rect) -> Extent:
+    """The control's visual extent around a hint rectangle.
+
+    Everything that differs from the local background and touches the hint belongs to the
+    control (a filled button's fill, a link's ink, an outline); holes are filled. The window
+    grows until no chosen part touches its edge, so a hint that cuts through a button still
+    yields the whole button. A hint inside a button's fill, or on its label, grows to the
+    button.
+    """
+    hint = clip_hint(image, hint)
+    tolerance = tolerance_for(image)
+    notes: list[str] = []
+    background, _count, _sample = background_of(image, hint)
+    inside = "the region lies inside a filled control; the whole control is measured"
+    inner_colour, _ = modal_colour(
+        image.rgb[hint.y : hint.bottom, hint.x : hint.right], image.lossy
+    )
+    if not _differs_colour(inner_colour, background, tolerance) and not _holds_a_whole_control(
+        image, hint, inner_colour, tolerance
+    ):
+        fill_box = _fill_around(image, hint, inner_colour, tolerance)
+        if fill_box is not None:
+            outside, _count, _sample = background_of(image, fill_box)
+            if _differs_colour(outside, inner_colour, tolerance):
+                notes.append(inside)
+                hint, background = fill_box, outside
+    window, mask, extent_box, background = _select(image, hint, background, tolerance, notes)
+    if inside not in notes:
+        # A hint on the label of a button finds the label; the button is the fill around it.
+        fill_box = _fill_around(image, extent_box, background, tolerance)
+        if fill_box is not None:
+            outside, _count, _sample = background_of(image, fill_box)
+            if _differs_colour(outside, background, tolerance):
+                notes.append(inside)
+                window, mask, extent_box, background = _select(
+                    image, fill_box, outside, tolerance, notes
+                )
     assert mask is not None
     background, count, sample = background_of(image, extent_box)
     return Extent(
