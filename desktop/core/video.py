@@ -147,7 +147,7 @@ def frame_difference(a: Frame, b: Frame) -> float:
     mean_a = cv2.resize(a.astype(np.float32), blocks, interpolation=cv2.INTER_AREA)
     mean_b = cv2.resize(b.astype(np.float32), blocks, interpolation=cv2.INTER_AREA)
     hit = (counts >= BLOCK_MIN_CELLS - 0.5) | (cv2.absdiff(mean_a, mean_b) > BLOCK_MEAN_DELTA)
-    return round(float(np.count_nonzero(hit)) / hit.size, 4)
+    return round(float(np.count_nonzero(hit)) / float(hit.size), 4)
 
 
 class KeyframeSelector(Generic[T]):
