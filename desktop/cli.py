@@ -514,6 +514,21 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
         return f"{file['path']}  sha256:{str(file['sha256'])[:16]}…"
     if event_type == "journey":
         return str(data.get("name"))
+    if event_type == "mark":
+        return f'@#{data.get("capture")} {_word(str(data.get("role")))} "{data.get("label")}"'
+    if event_type == "analysis":
+        result = data.get("result")
+        comparisons = result.get("comparisons", []) if isinstance(result, dict) else []
+        parts = [
+            tr(
+                "area x{area:.1f}, weight x{weight:.1f}",
+                area=c["area_ratio"],
+                weight=c["visual_weight_ratio"],
+            )
+            + (" " + tr("asymmetric") if c["asymmetric"] else "")
+            for c in comparisons
+        ]
+        return f"@#{data.get('capture')} " + "; ".join(parts)
     if event_type == "withdraw":
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
     if event_type == "case_opened":
@@ -596,6 +611,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     print(
         tr(
+            "Measured {analyses} screenshots: {asymmetric} show an asymmetric pair of controls.",
+            analyses=result.analyses,
+            asymmetric=result.asymmetric,
+        )
+    )
+    print(
+        tr(
             "Checked {events} log lines and {files} files.",
             events=report.events,
             files=report.files_checked,
@@ -641,6 +663,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("command failed")
         print(tr("error: {message}", message=error), file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # the output was piped into a program that stopped reading
+        return 0
     except KeyboardInterrupt:
         print(tr("Stopped. Everything saved before the stop is kept."), file=sys.stderr)
         return 130

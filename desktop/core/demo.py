@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.analysis.measure import ControlSpec
+from desktop.core.analysis.record import analyze_capture
+from desktop.core.capture.frame import Rect
 from desktop.core.case import create_case
 from desktop.core.clock import Clock
 from desktop.core.errors import EvidenceError
@@ -42,11 +45,52 @@ DEMO_STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# The controls a person would mark on each sample, in physical px (the CSS boxes of
+# resources/samples/README.md at scale 2): (label, role, x, y, w, h).
+DEMO_MARKS: dict[str, tuple[tuple[str, str, int, int, int, int], ...]] = {
+    "zh-upgrade-1.png": (
+        ("立即升级", "promoted", 72, 808, 636, 112),
+        ("暂不升级", "suppressed", 310, 940, 160, 40),
+    ),
+    "zh-upgrade-2.png": (
+        ("确认开通", "promoted", 48, 1352, 684, 112),
+        ("取消", "suppressed", 350, 1492, 80, 40),
+    ),
+    "zh-downgrade-1.png": (
+        ("升级到 99元 畅享套餐", "promoted", 32, 1272, 716, 120),
+        ("降级套餐", "suppressed", 342, 1584, 96, 32),
+    ),
+    "zh-downgrade-2.png": (
+        ("继续使用当前套餐", "promoted", 112, 964, 556, 104),
+        ("仍要降级", "suppressed", 330, 1096, 120, 36),
+    ),
+    "en-upgrade-1.png": (
+        ("Upgrade to Premium", "promoted", 48, 1320, 684, 112),
+        ("No thanks", "suppressed", 320, 1460, 140, 40),
+    ),
+    "en-upgrade-2.png": (
+        ("Confirm upgrade", "promoted", 48, 1352, 684, 112),
+        ("Cancel", "suppressed", 340, 1492, 100, 40),
+    ),
+    "en-downgrade-1.png": (
+        ("Upgrade to Premium Family", "promoted", 32, 392, 716, 120),
+        ("Downgrade plan", "suppressed", 64, 1384, 192, 32),
+    ),
+    "en-downgrade-2.png": (
+        ("Keep Premium", "promoted", 112, 976, 556, 104),
+        ("Downgrade anyway", "suppressed", 280, 1108, 220, 36),
+    ),
+}
+SAMPLE_SCALE = 2.0
+
+
 @dataclass(frozen=True)
 class DemoResult:
     folder: Path
     imported: int
     notes: int
+    analyses: int = 0
+    asymmetric: int = 0
 
 
 def sample_paths() -> list[Path]:
@@ -75,16 +119,25 @@ def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
         clock=clock,
     ) as writer:
         imported = notes = 0
-        for (journey, _name, note), path in zip(DEMO_STEPS, samples, strict=True):
+        analyses = asymmetric = 0
+        for (journey, name, note), path in zip(DEMO_STEPS, samples, strict=True):
             result = import_files(writer, [path], journey=journey)
             if result.failures:
                 raise EvidenceError(result.failures[0].message)
             imported += len(result.events)
-            writer.add_note(note, capture=result.events[0].seq)
+            seq = result.events[0].seq
+            writer.add_note(note, capture=seq)
             notes += 1
+            specs = [
+                ControlSpec(label, role, Rect(x, y, width, height))
+                for label, role, x, y, width, height in DEMO_MARKS[name]
+            ]
+            measured = analyze_capture(writer, seq, specs, scale=SAMPLE_SCALE)
+            analyses += 1
+            asymmetric += any(c.asymmetric for c in measured.result.comparisons)
         writer.add_note(
             "客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
             " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
             journey="downgrade",
         )
-    return DemoResult(folder=folder, imported=imported, notes=notes + 1)
+    return DemoResult(folder, imported, notes + 1, analyses, asymmetric)

@@ -156,7 +156,8 @@ def test_demo_builds_a_verifiable_sample_case(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "8 screenshots" in done.stdout
     verified = json.loads(run("verify", out, "--json").stdout)
-    assert verified["ok"] and verified["files_checked"] == 8
+    assert verified["ok"] and verified["files_checked"] == 16  # 8 originals, 8 overlays
+    assert "Measured 8 screenshots: 8 show an asymmetric pair" in done.stdout
     events = json.loads(run("log", out, "--json").stdout)["events"]
     journeys = {event["journey"] for event in events if event["type"] == "import"}
     assert journeys == {"upgrade", "downgrade"}
