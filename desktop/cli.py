@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--capture", type=_seq, help=tr("attach to the capture with this seq"))
     note.add_argument("--amends", type=_seq, help=tr("amend the note with this seq"))
     note.add_argument("--journey", help=tr("journey the note belongs to"))
+    note.add_argument(
+        "--dead-end",
+        action="store_true",
+        help=tr("this step led nowhere (refused, hotline, missing)"),
+    )
     note.set_defaults(run=_cmd_note)
 
     withdraw = commands.add_parser("withdraw", help=tr("withdraw a capture or note, with a reason"))
@@ -251,7 +256,9 @@ def _cmd_note(args: argparse.Namespace) -> int:
     else:
         text = args.text
     writer = CaseWriter(args.dir)
-    event = writer.add_note(text, capture=args.capture, amends=args.amends, journey=args.journey)
+    event = writer.add_note(
+        text, capture=args.capture, amends=args.amends, journey=args.journey, dead_end=args.dead_end
+    )
     print(tr("#{seq} note saved.", seq=event.seq))
     return 0
 

@@ -355,8 +355,13 @@ class CaseWriter:
         capture: int | None = None,
         amends: int | None = None,
         journey: str | None = None,
+        dead_end: bool = False,
     ) -> Event:
-        """A timestamped note, optionally attached to a capture or amending an earlier note."""
+        """A timestamped note, optionally attached to a capture or amending an earlier note.
+
+        `dead_end` marks a step that led nowhere (a refusal, a hotline, a missing option); the
+        report counts them per journey.
+        """
         _check_note_text(text)
         with self.transaction() as tx:
             self.switch_journey(tx, journey)
@@ -364,11 +369,10 @@ class CaseWriter:
                 self._require(capture, ORIGINAL_EVENTS, tr("capture"))
             if amends is not None:
                 self._require(amends, frozenset({"note"}), tr("note"))
-            event = tx.add(
-                "note",
-                {"text": text, "attached_to": capture, "amends": amends},
-                self.state.active_journey,
-            )
+            data: dict[str, Any] = {"text": text, "attached_to": capture, "amends": amends}
+            if dead_end:
+                data["dead_end"] = True
+            event = tx.add("note", data, self.state.active_journey)
         return event
 
     def withdraw(self, target: int, reason: str) -> Event:

@@ -139,5 +139,6 @@ def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
             "客服热线称降级需要 48 小时处理，并劝我保留当前套餐。"
             " / The hotline said a downgrade takes 48 hours and tried to talk me out of it.",
             journey="downgrade",
+            dead_end=True,
         )
     return DemoResult(folder, imported, notes + 1, analyses, asymmetric)

@@ -1,0 +1,1 @@
+"""Reports and bundles: the PDF exhibit and the portable evidence bundle."""

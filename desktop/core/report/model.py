@@ -1,0 +1,196 @@
+"""What a report shows, gathered from the case folder alone: captures, notes, journeys, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.core.case import CaseInfo, named_files, read_case_info
+from desktop.core.log import LOG_NAME, Event, scan_log
+from desktop.core.verify import VerifyReport, verify_case
+
+CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """A note as it stands: its latest text, with amendments and withdrawal said."""
+
+    event: Event
+    text: str
+    amended_by: tuple[int, ...] = ()
+    withdrawn: str | None = None
+
+    @property
+    def dead_end(self) -> bool:
+        return bool(self.event.data.get("dead_end"))
+
+
+@dataclass(frozen=True)
+class CaptureEntry:
+    """One screen in the report, with everything said about it."""
+
+    event: Event
+    exhibit: str
+    path: Path
+    sha256: str
+    notes: tuple[NoteEntry, ...] = ()
+    analysis: Event | None = None
+    overlay: Path | None = None
+    withdrawn: str | None = None
+
+    @property
+    def seq(self) -> int:
+        return self.event.seq
+
+    @property
+    def is_video(self) -> bool:
+        return "video" in self.event.data
+
+    def source_kind(self) -> str:
+        if self.event.type == "capture":
+            return str(self.event.data.get("capture", {}).get("target", {}).get("kind", "screen"))
+        if self.event.type == "video_frame":
+            return "video_frame"
+        return "video" if self.is_video else "import"
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    name: str
+    screens: int
+    notes: int
+    dead_ends: int
+    first: Event | None
+    last: Event | None
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.first is None or self.last is None:
+            return None
+        start = datetime.fromisoformat(self.first.utc.replace("Z", "+00:00"))
+        end = datetime.fromisoformat(self.last.utc.replace("Z", "+00:00"))
+        return (end - start).total_seconds()
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    folder: Path
+    info: CaseInfo
+    events: list[Event]
+    captures: list[CaptureEntry]
+    notes: list[NoteEntry]
+    journeys: list[JourneySummary]
+    verification: VerifyReport
+    environment: dict[str, Any] = field(default_factory=dict)
+    timestamps: list[Event] = field(default_factory=list)
+
+    @property
+    def last_event(self) -> Event:
+        return self.events[-1]
+
+    @property
+    def last_hash(self) -> str:
+        return self.events[-1].hash
+
+    @property
+    def analyses(self) -> list[CaptureEntry]:
+        return [c for c in self.captures if c.analysis is not None]
+
+
+def build_model(
+    folder: Path, *, exhibit_prefix: str = "A", journeys: list[str] | None = None
+) -> ReportModel:
+    """Read the case (without changing it) and arrange it for the report."""
+    info = read_case_info(folder)
+    scan = scan_log(folder / LOG_NAME)
+    events = scan.events
+    verification = verify_case(folder)
+    withdrawn = {
+        int(e.data["target"]): str(e.data.get("reason", ""))
+        for e in events
+        if e.type == "withdraw" and isinstance(e.data.get("target"), int)
+    }
+    amendments: dict[int, list[Event]] = {}
+    for event in events:
+        if event.type == "note" and isinstance(event.data.get("amends"), int):
+            amendments.setdefault(int(event.data["amends"]), []).append(event)
+
+    def note_entry(event: Event) -> NoteEntry:
+        later = amendments.get(event.seq, [])
+        text = str(later[-1].data.get("text", "")) if later else str(event.data.get("text", ""))
+        return NoteEntry(event, text, tuple(e.seq for e in later), withdrawn.get(event.seq))
+
+    wanted = set(journeys) if journeys else None
+    notes = [
+        note_entry(e)
+        for e in events
+        if e.type == "note"
+        and e.data.get("amends") is None
+        and (wanted is None or e.journey in wanted)
+    ]
+    latest_analysis: dict[int, Event] = {}
+    for event in events:
+        if event.type == "analysis" and isinstance(event.data.get("capture"), int):
+            latest_analysis[int(event.data["capture"])] = event
+    captures: list[CaptureEntry] = []
+    for event in events:
+        if event.type not in CAPTURE_TYPES or not named_files(event):
+            continue
+        if wanted is not None and event.journey not in wanted:
+            continue
+        named = named_files(event)[0]
+        analysis = latest_analysis.get(event.seq)
+        overlay = None
+        if analysis is not None:
+            files = named_files(analysis)
+            overlay = folder / files[0].path if files else None
+        attached = tuple(n for n in notes if n.event.data.get("attached_to") == event.seq)
+        captures.append(
+            CaptureEntry(
+                event=event,
+                exhibit=f"{exhibit_prefix}-{len(captures) + 1}",
+                path=folder / named.path,
+                sha256=named.sha256,
+                notes=attached,
+                analysis=analysis,
+                overlay=overlay,
+                withdrawn=withdrawn.get(event.seq),
+            )
+        )
+    names = [] if wanted is None else [n for n in journeys or [] if n]
+    for event in events:
+        if (
+            event.journey
+            and event.journey not in names
+            and (wanted is None or event.journey in wanted)
+        ):
+            names.append(event.journey)
+    summaries = []
+    for name in names:
+        screens = [c for c in captures if c.event.journey == name and not c.withdrawn]
+        journey_notes = [n for n in notes if n.event.journey == name and not n.withdrawn]
+        summaries.append(
+            JourneySummary(
+                name=name,
+                screens=len(screens),
+                notes=len(journey_notes),
+                dead_ends=sum(n.dead_end for n in journey_notes),
+                first=screens[0].event if screens else None,
+                last=screens[-1].event if screens else None,
+            )
+        )
+    environments = [e for e in events if e.type == "environment"]
+    return ReportModel(
+        folder=folder,
+        info=info,
+        events=events,
+        captures=captures,
+        notes=notes,
+        journeys=summaries,
+        verification=verification,
+        environment=environments[-1].data if environments else {},
+        timestamps=[e for e in events if e.type == "timestamp"],
+    )

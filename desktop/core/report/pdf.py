@@ -1,0 +1,915 @@
+"""The PDF exhibit: cover, findings, timeline, one section per capture, methods, evidence list."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import desktop
+from desktop.core.errors import EvidenceError
+from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
+from desktop.core.i18n import tr, use_language
+from desktop.core.log import Event
+from desktop.core.report.fonts import SANS, register_fonts, rich
+from desktop.core.report.model import CaptureEntry, ReportModel, build_model
+
+JPEG_LONG_SIDE = 1600
+JPEG_QUALITY = 85
+TIMELINE_TEXT = 240  # characters of a note in the timeline; the full text is in Notes
+CACHE = ("derived", "cache", "jpeg")
+
+
+class ReportCancelledError(EvidenceError):
+    """The person cancelled the report."""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    pages: int
+    sha256: str
+    last_hash: str
+
+
+def jpeg_copy(source: Path, digest: str, cache: Path) -> Path:
+    """A JPEG copy of an image for the page (the PNG stays the original), made once."""
+    target = cache / f"{digest}-{JPEG_LONG_SIDE}.jpg"
+    if target.exists():
+        return target
+    from PIL import Image
+
+    with Image.open(source) as image:
+        image.thumbnail((JPEG_LONG_SIDE, JPEG_LONG_SIDE))
+        rgb = image.convert("RGB")
+    temp = target.with_suffix(f".{os.getpid()}.tmp")
+    rgb.save(temp, format="JPEG", quality=JPEG_QUALITY, optimize=False)
+    os.replace(temp, target)
+    return target
+
+
+def _cache_dir(folder: Path) -> Path:
+    cache = folder.joinpath(*CACHE)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        probe = cache / ".probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return cache
+    except OSError:  # a read-only case: keep the copies in the user's temp folder
+        import tempfile
+
+        fallback = Path(tempfile.gettempdir()) / "evidence-recorder-jpeg"
+        fallback.mkdir(exist_ok=True)
+        return fallback
+
+
+def _when(event: Event) -> str:
+    return event.local.replace("T", " ")
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle(
+        "base", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=13.5, wordWrap="CJK"
+    )
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
+        "mono": ParagraphStyle(
+            "mono", parent=base, fontSize=7.5, leading=10, textColor=colors.HexColor("#333333")
+        ),
+        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=28, spaceAfter=6),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=12,
+            leading=16,
+            textColor=colors.HexColor("#555555"),
+            spaceAfter=14,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontSize=15,
+            leading=20,
+            spaceBefore=4,
+            spaceAfter=8,
+            textColor=colors.HexColor("#1d3557"),
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=4,
+            textColor=colors.HexColor("#1d3557"),
+        ),
+        "statement": ParagraphStyle(
+            "statement", parent=base, leftIndent=10, bulletIndent=0, spaceAfter=3
+        ),
+    }
+
+
+def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), SANS),  # cells set their font even around paragraphs
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _flowables(model: ReportModel, lang: str, images: dict[str, Path], prefix: str) -> list[Any]:
+    """The whole story, in the report's language."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, Spacer
+
+    styles = _styles()
+    width = 174 * mm
+
+    def p(text: str, style: str = "base") -> Any:
+        return Paragraph(rich(text), styles[style])
+
+    def heading(text: str, level: int, key: str) -> Any:
+        flowable = Paragraph(rich(text), styles["h1" if level == 0 else "h2"])
+        flowable._bookmark = (key, text, level)
+        return flowable
+
+    info = model.info
+    first, last = model.events[0], model.last_event
+    story: list[Any] = [
+        p(info.title, "title"),
+        p(tr("Evidence exhibit") + " · " + tr("Evidence Recorder"), "subtitle"),
+    ]
+    captures_kept = [c for c in model.captures if not c.withdrawn]
+    verified = (
+        tr("every file and log line verified when this report was made")
+        if model.verification.ok
+        else tr(
+            "{count} problems found when this report was made (see Methods)",
+            count=len(model.verification.problems),
+        )
+    )
+    cover = [
+        [p(tr("Service or company")), p(info.service or "—")],
+        [p(tr("Complainant")), p(info.complainant or "—")],
+        [p(tr("Purpose")), p(info.purpose or "—")],
+        [p(tr("Period covered")), p(f"{_when(first)} — {_when(last)}")],
+        [p(tr("Journeys")), p(", ".join(j.name for j in model.journeys) or "—")],
+        [
+            p(tr("Captures and notes")),
+            p(
+                tr(
+                    "{captures} captures, {notes} notes",
+                    captures=len(captures_kept),
+                    notes=len(model.notes),
+                )
+            ),
+        ],
+        [p(tr("Made with")), p(f"{desktop.APP_NAME} {desktop.__version__}")],
+        [
+            p(tr("Generated as of")),
+            p(
+                tr(
+                    "{local} (UTC {utc}), the time of the last logged event",
+                    local=_when(last),
+                    utc=last.utc,
+                )
+            ),
+        ],
+        [
+            p(tr("Last log line")),
+            p(tr("#{seq}, SHA-256 {hash}", seq=last.seq, hash=last.hash), "mono"),
+        ],
+        [p(tr("Verification")), p(verified)],
+        [p(tr("Exhibit prefix")), p(prefix)],
+    ]
+    story += [_table(cover, [42 * mm, width - 42 * mm], header=False), Spacer(1, 8 * mm)]
+    story.append(
+        p(
+            tr(
+                "This exhibit was generated from the case folder alone and can be generated "
+                "again from it, byte for byte. Every original is identified by its SHA-256 "
+                "hash, printed in full with each exhibit and on the certification page; anyone "
+                "can recompute the hashes with sha256sum or with evidence-recorder verify."
+            )
+        )
+    )
+    story.append(PageBreak())
+
+    # Findings
+    story.append(heading(tr("Findings"), 0, "findings"))
+    if not model.analyses:
+        story.append(p(tr("No screen was measured.")))
+    for entry in model.analyses:
+        assert entry.analysis is not None
+        result = entry.analysis.data.get("result", {})
+        story.append(
+            heading(f"{entry.exhibit} · {entry.event.journey or '—'}", 1, f"finding-{entry.seq}")
+        )
+        comparisons = result.get("comparisons", [])
+        if not comparisons:
+            story.append(p(tr("No promoted and suppressed pair to compare.")))
+        for comparison in comparisons:
+            key = "statements_zh" if lang == "zh" else "statements"
+            for sentence in comparison.get(key, []):
+                story.append(Paragraph(rich(sentence), styles["statement"], bulletText="•"))
+    story.append(heading(tr("Journey comparison"), 1, "journeys"))
+    rows = [
+        [
+            p(tr("Journey")),
+            p(tr("Screens captured")),
+            p(tr("Steps noted")),
+            p(tr("First to last capture")),
+            p(tr("Dead ends noted")),
+        ]
+    ]
+    for journey in model.journeys:
+        seconds = journey.duration_s
+        span = "—" if seconds is None else tr("{minutes:.1f} min", minutes=seconds / 60)
+        rows.append(
+            [
+                p(journey.name),
+                p(str(journey.screens)),
+                p(str(journey.notes)),
+                p(span),
+                p(str(journey.dead_ends)),
+            ]
+        )
+    story.append(_table(rows, [width * f for f in (0.28, 0.17, 0.15, 0.22, 0.18)]))
+    story.append(PageBreak())
+
+    # Timeline
+    story.append(heading(tr("Timeline"), 0, "timeline"))
+    rows = [
+        [
+            p(tr("#"), "small"),
+            p(tr("Local time"), "small"),
+            p(tr("UTC"), "small"),
+            p(tr("Journey"), "small"),
+            p(tr("Event"), "small"),
+            p(tr("Details"), "small"),
+        ]
+    ]
+    exhibits = {c.seq: c.exhibit for c in model.captures}
+    for event in model.events:
+        rows.append(
+            [
+                p(str(event.seq), "small"),
+                p(_when(event), "small"),
+                p(event.utc, "small"),
+                p(event.journey or "—", "small"),
+                p(event.type, "small"),
+                p(_details(event, exhibits), "small"),
+            ]
+        )
+    story.append(_table(rows, [width * f for f in (0.06, 0.2, 0.19, 0.11, 0.11, 0.33)]))
+
+    # One section per capture
+    for entry in model.captures:
+        story.append(PageBreak())
+        story.extend(_capture_section(entry, images, styles, width, heading, p))
+
+    # Notes in full
+    if model.notes:
+        story.append(PageBreak())
+        story.append(heading(tr("Notes"), 0, "notes"))
+        for note in model.notes:
+            tags = []
+            if note.event.data.get("attached_to") is not None:
+                attached = int(note.event.data["attached_to"])
+                tags.append(tr("on {exhibit}", exhibit=exhibits.get(attached, f"#{attached}")))
+            if note.amended_by:
+                tags.append(tr("amended by #{seqs}", seqs=", #".join(map(str, note.amended_by))))
+            if note.withdrawn is not None:
+                tags.append(tr("withdrawn: {reason}", reason=note.withdrawn))
+            if note.dead_end:
+                tags.append(tr("dead end"))
+            header = f"#{note.event.seq} · {_when(note.event)} · {note.event.journey or '—'}"
+            story.append(p(header + ("  [" + "; ".join(tags) + "]" if tags else ""), "small"))
+            story.append(p(note.text))
+            story.append(Spacer(1, 3 * mm))
+
+    # Methods and limits
+    story.append(PageBreak())
+    story.extend(_methods(model, lang, heading, p))
+
+    # Evidence list: page numbers are known once the captures have been laid out.
+    story.append(PageBreak())
+    story.append(heading(tr("Evidence list (证据目录)"), 0, "evidence-list"))
+    story.append(_EvidenceList(model, width, p))
+    story.append(PageBreak())
+    story.extend(_certification(model, heading, p, width))
+    return story
+
+
+def _details(event: Event, exhibits: dict[int, str]) -> str:
+    data = event.data
+    if event.type == "note":
+        text = str(data.get("text", ""))
+        short = text if len(text) <= TIMELINE_TEXT else text[: TIMELINE_TEXT - 1] + "…"
+        if data.get("attached_to") is not None:
+            short = (
+                f"[{exhibits.get(int(data['attached_to']), '#' + str(data['attached_to']))}] "
+                + short
+            )
+        return short
+    if event.seq in exhibits:
+        file = data.get("file", {})
+        return (
+            f"{exhibits[event.seq]} · {file.get('path', '')} · {str(file.get('sha256', ''))[:16]}…"
+        )
+    if event.type == "journey":
+        return str(data.get("name", ""))
+    if event.type == "withdraw":
+        return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
+    if event.type == "analysis":
+        return tr(
+            "measurement of {exhibit}", exhibit=exhibits.get(int(data.get("capture", -1)), "?")
+        )
+    if event.type == "mark":
+        return f"{data.get('role')} “{data.get('label')}”"
+    if event.type in ("capture_unchanged",):
+        return tr("unchanged since #{seq}", seq=data.get("same_as"))
+    if event.type in ("capture_failed", "capture_skipped"):
+        return str(data.get("reason", ""))
+    if event.type == "environment":
+        return str(data.get("os", {}).get("platform", ""))
+    return ""
+
+
+def _capture_section(
+    entry: CaptureEntry,
+    images: dict[str, Path],
+    styles: dict[str, Any],
+    width: float,
+    heading: Callable[..., Any],
+    p: Callable[..., Any],
+) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Paragraph, Spacer
+
+    event = entry.event
+    data = event.data
+    title = f"{entry.exhibit} · {tr(entry.source_kind())} · {event.journey or '—'}"
+    flow: list[Any] = [_ExhibitMarker(entry.exhibit), heading(title, 0, f"exhibit-{entry.seq}")]
+    rows = [
+        [
+            p(tr("Logged at")),
+            p(
+                tr(
+                    "{local} (UTC {utc}), log line #{seq}",
+                    local=_when(event),
+                    utc=event.utc,
+                    seq=event.seq,
+                )
+            ),
+        ],
+        [p(tr("File")), p(str(data.get("file", {}).get("path", "")))],
+    ]
+    capture = data.get("capture")
+    if isinstance(capture, dict):
+        rect = ",".join(map(str, capture.get("rect", [])))
+        rows.append(
+            [
+                p(tr("Screen capture")),
+                p(
+                    tr(
+                        "{kind} {rect} via {backend}, scale {scale}, grabbed {grabbed}",
+                        kind=capture.get("target", {}).get("kind", ""),
+                        rect=rect,
+                        backend=capture.get("backend", ""),
+                        scale=capture.get("scale") or "?",
+                        grabbed=capture.get("grabbed_utc", ""),
+                    )
+                ),
+            ]
+        )
+        window = capture.get("window")
+        if isinstance(window, dict):
+            rows.append(
+                [p(tr("Window")), p(f"{window.get('title', '')} ({window.get('process') or '?'})")]
+            )
+    source = data.get("source")
+    if isinstance(source, dict):
+        claimed = "; ".join(f"{k}: {v}" for k, v in sorted(source.get("claimed", {}).items()))
+        rows.append([p(tr("Imported file")), p(str(source.get("name", "")))])
+        rows.append([p(tr("Times the file claims")), p(claimed or "—")])
+    if event.type == "video_frame":
+        rows.append(
+            [
+                p(tr("Video frame")),
+                p(
+                    tr(
+                        "at {time:.2f} s of the recording #{seq} ({reason})",
+                        time=float(data.get("time_s", 0)),
+                        seq=data.get("video_seq"),
+                        reason=data.get("reason", ""),
+                    )
+                ),
+            ]
+        )
+    check = data.get("check")
+    if isinstance(check, dict) and check.get("suspect"):
+        rows.append(
+            [
+                p(tr("Warning")),
+                p(
+                    tr(
+                        "marked suspect when captured: {reason} {colour}",
+                        reason=check.get("reason", ""),
+                        colour=check.get("colour") or "",
+                    )
+                ),
+            ]
+        )
+    if entry.withdrawn is not None:
+        rows.append([p(tr("Withdrawn")), p(entry.withdrawn)])
+    flow.append(_table(rows, [36 * mm, width - 36 * mm], header=False))
+    flow.append(Spacer(1, 3 * mm))
+
+    def picture(key: str, max_w: float, max_h: float) -> Any:
+        path = images[key]
+        from PIL import Image as PILImage
+
+        with PILImage.open(path) as probe:
+            pw, ph = probe.size
+        ratio = min(max_w / pw, max_h / ph)
+        return Image(str(path), width=pw * ratio, height=ph * ratio)
+
+    if not entry.is_video:
+        original = picture(entry.sha256, width if entry.overlay is None else width * 0.48, 125 * mm)
+        if entry.overlay is not None and entry.overlay.name in images:
+            overlay = picture(entry.overlay.name, width * 0.5, 125 * mm)
+            flow.append(
+                _table(
+                    [
+                        [
+                            p(tr("Original (scaled copy)"), "small"),
+                            p(tr("Measurement overlay (derived image)"), "small"),
+                        ],
+                        [original, overlay],
+                    ],
+                    [width * 0.5, width * 0.5],
+                    header=False,
+                )
+            )
+        else:
+            flow += [p(tr("Original (scaled copy)"), "small"), original]
+    drawing = _QrCode(entry.sha256, 24 * mm)
+    flow.append(Spacer(1, 3 * mm))
+    flow.append(
+        _table(
+            [
+                [
+                    drawing,
+                    Paragraph(
+                        rich(tr("SHA-256 of the original:")) + "<br/>" + entry.sha256,
+                        styles["mono"],
+                    ),
+                ]
+            ],
+            [28 * mm, width - 28 * mm],
+            header=False,
+        )
+    )
+    for note in entry.notes:
+        flow.append(
+            p(tr("Note #{seq} ({when}):", seq=note.event.seq, when=_when(note.event)), "small")
+        )
+        flow.append(p(note.text if len(note.text) <= 2000 else note.text[:2000] + "…"))
+    if entry.analysis is not None:
+        flow.append(heading(tr("Measurements"), 1, f"measure-{entry.seq}"))
+        flow.append(_measurement_table(entry.analysis, p, width))
+    return flow
+
+
+def _measurement_table(analysis: Event, p: Callable[..., Any], width: float) -> Any:
+    result = analysis.data.get("result", {})
+    rows = [
+        [
+            p(tr("Control"), "small"),
+            p(tr("Role"), "small"),
+            p(tr("Size (CSS px)"), "small"),
+            p(tr("Text / fill / background"), "small"),
+            p(tr("Text contrast"), "small"),
+            p(tr("Visual weight"), "small"),
+        ]
+    ]
+    for control in result.get("controls", []):
+        extent = control.get("extent_css", [0, 0, 0, 0])
+        contrast = control.get("text_contrast")
+        rows.append(
+            [
+                p(f"{control.get('id')} {control.get('label', '')}", "small"),
+                p(tr(str(control.get("role", ""))), "small"),
+                p(f"{extent[2]:g} × {extent[3]:g}", "small"),
+                p(
+                    f"{control.get('text_color') or '—'} / {control.get('fill_color')} / "
+                    f"{control.get('background_color')}",
+                    "small",
+                ),
+                p("—" if contrast is None else f"{contrast:.2f}:1", "small"),
+                p(f"{control.get('visual_weight', 0):,.0f}", "small"),
+            ]
+        )
+    return _table(rows, [width * f for f in (0.26, 0.12, 0.14, 0.24, 0.11, 0.13)])
+
+
+def _methods(
+    model: ReportModel, lang: str, heading: Callable[..., Any], p: Callable[..., Any]
+) -> list[Any]:
+    from desktop.core.analysis.compare import Levels
+    from desktop.core.analysis.engine import limits
+
+    env = model.environment
+    program = env.get("program", {})
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(env.get("libraries", {}).items()) if v)
+    flow = [heading(tr("Methods and limits"), 0, "methods")]
+    paragraphs = [
+        tr(
+            "Captures and imports: each original is written to a staging file, flushed to the "
+            "disk, logged with its SHA-256 hash, then moved into originals/ and made read-only. "
+            "Imported files keep their exact bytes; the times they claim (EXIF, file name, "
+            "modification time) are recorded apart from the time of import."
+        ),
+        tr(
+            "The log: every event is one line of canonical JSON (sorted keys, UTF-8) carrying "
+            "its sequence number, UTC and local time, a monotonic clock reading, the previous "
+            "line's hash and its own SHA-256. Changing, removing or reordering any line breaks "
+            "the chain; a wall clock that moved is recorded in the event."
+        ),
+        tr(
+            "Measurements: a control's visual extent is the connected region that differs from "
+            "its local background (the modal colour of a ring 1 to 6 CSS px around it), with "
+            "holes filled. Text colour is the median of the 15 % of ink pixels with the highest "
+            "contrast to the fill; the as-rendered median is given too. Contrast follows WCAG "
+            "2.x relative luminance, never rounded before comparison. Visual weight is the sum "
+            "over the extent of |L*(p) - L*(b)| in CSS px². Every extent edge is moved by ±1 "
+            "physical pixel and the ratios are given as ranges."
+        ),
+        tr(
+            "Levels used to call a pair asymmetric: area ratio {area:g}, visual-weight ratio "
+            "{weight:g}, at the conservative end of the range, or the suppressed text alone "
+            "below its WCAG minimum. These are this project's defaults, not thresholds from a "
+            "study; WCAG 2.2 gives 4.5:1 and 3:1 (1.4.3), 3:1 for controls (1.4.11) and 24 x 24 "
+            "CSS px (2.5.8).",
+            area=Levels().area_ratio,
+            weight=Levels().visual_weight_ratio,
+        ),
+    ]
+    flow += [p(text) for text in paragraphs]
+    flow.append(heading(tr("Limits"), 1, "limits"))
+    flow += [p("• " + text) for text in limits()[lang]]
+    flow.append(heading(tr("Environment"), 1, "environment"))
+    flow.append(
+        p(
+            tr(
+                "Operating system: {os}; Python {python}; time zone {zone}.",
+                os=env.get("os", {}).get("platform", "?"),
+                python=env.get("python", {}).get("version", "?"),
+                zone=env.get("time_zone", "?"),
+            )
+        )
+    )
+    flow.append(p(tr("Libraries: {versions}.", versions=versions or "?")))
+    flow.append(
+        p(
+            tr(
+                "Program files: SHA-256 {hash} over {count} files.",
+                hash=program.get("sha256", "?"),
+                count=program.get("files", "?"),
+            ),
+            "mono",
+        )
+    )
+    if not model.verification.ok:
+        flow.append(heading(tr("Verification problems"), 1, "problems"))
+        flow += [p(f"{f.where}: {f.message}", "small") for f in model.verification.problems]
+    if model.timestamps:
+        flow.append(heading(tr("Trusted timestamps"), 1, "timestamps"))
+        for stamp in model.timestamps:
+            flow.append(
+                p(
+                    tr(
+                        "#{seq}: {tsa} certified at {time} that log line #{covers} (and so "
+                        "everything before it) existed unchanged. It does not show that the "
+                        "screen showed the truth.",
+                        seq=stamp.seq,
+                        tsa=stamp.data.get("tsa_name") or stamp.data.get("tsa_url", "?"),
+                        time=stamp.data.get("gen_time", "?"),
+                        covers=stamp.data.get("covers_seq", "?"),
+                    )
+                )
+            )
+    flow.append(
+        p(
+            tr(
+                "Fonts: WenQuanYi Micro Hei, DejaVu Sans and Symbola are embedded as "
+                "subsets; characters none of them has appear as empty boxes."
+            ),
+            "small",
+        )
+    )
+    return flow
+
+
+def _certification(
+    model: ReportModel, heading: Callable[..., Any], p: Callable[..., Any], width: float
+) -> list[Any]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    case_json = hashlib.sha256((model.folder / "case.json").read_bytes()).hexdigest()
+    flow = [
+        heading(tr("Certification"), 0, "certification"),
+        p(
+            tr(
+                "I made the captures and notes listed in this exhibit myself, at the times "
+                "shown, while trying to use the service named on the cover. The files "
+                "identified below are exactly those I captured or imported."
+            )
+        ),
+    ]
+    rows = [
+        [p(tr("Item"), "small"), p(tr("SHA-256"), "small")],
+        [p("case.json", "small"), p(case_json, "mono")],
+        [
+            p(tr("Last log line #{seq}", seq=model.last_event.seq), "small"),
+            p(model.last_hash, "mono"),
+        ],
+    ]
+    rows += [[p(c.exhibit, "small"), p(c.sha256, "mono")] for c in model.captures]
+    flow += [_table(rows, [30 * mm, width - 30 * mm]), Spacer(1, 14 * mm)]
+    flow.append(
+        _table(
+            [[p(tr("Name")), p("")], [p(tr("Signature")), p("")], [p(tr("Date")), p("")]],
+            [30 * mm, width - 30 * mm],
+            header=False,
+        )
+    )
+    return flow
+
+
+def _reportlab_classes() -> None:
+    """Define the flowables that subclass ReportLab's, once ReportLab is imported."""
+    global _ExhibitMarker, _EvidenceList, _QrCode
+    from reportlab.platypus import Flowable
+
+    class ExhibitMarker(Flowable):  # type: ignore[misc]
+        def __init__(self, exhibit: str) -> None:
+            super().__init__()
+            self.exhibit = exhibit
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return 0, 0
+
+        def draw(self) -> None:
+            self.canv._exhibit = self.exhibit
+            self.canv._exhibit_pages.setdefault(self.exhibit, self.canv.getPageNumber())
+
+    class EvidenceList(Flowable):  # type: ignore[misc]
+        """A table made when it is laid out, when every exhibit's page is known."""
+
+        def __init__(self, model: ReportModel, width: float, p: Callable[..., Any]) -> None:
+            super().__init__()
+            self.model, self.width, self.p = model, width, p
+            self._table: Any = None
+
+        def _make(self) -> Any:
+            if self._table is None:
+                pages = getattr(self.canv, "_exhibit_pages", {})
+                p = self.p
+                rows = [
+                    [
+                        p(tr("Exhibit"), "small"),
+                        p(tr("Name"), "small"),
+                        p(tr("Source"), "small"),
+                        p(tr("What it shows"), "small"),
+                        p(tr("Page"), "small"),
+                    ]
+                ]
+                for entry in self.model.captures:
+                    name = entry.event.data.get("source", {}).get("name") or entry.path.name
+                    shows = entry.notes[0].text if entry.notes else ""
+                    shows = shows if len(shows) <= 160 else shows[:159] + "…"
+                    rows.append(
+                        [
+                            p(entry.exhibit, "small"),
+                            p(name, "small"),
+                            p(tr(entry.source_kind()), "small"),
+                            p(shows or "—", "small"),
+                            p(str(pages.get(entry.exhibit, "?")), "small"),
+                        ]
+                    )
+                self._table = _table(rows, [self.width * f for f in (0.1, 0.28, 0.14, 0.38, 0.1)])
+            return self._table
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            result: tuple[float, float] = self._make().wrap(available_width, available_height)
+            return result
+
+        def split(self, available_width: float, available_height: float) -> list[Any]:
+            parts: list[Any] = self._make().split(available_width, available_height)
+            return parts
+
+        def draw(self) -> None:
+            self._make().drawOn(self.canv, 0, 0)
+
+    class QrCode(Flowable):  # type: ignore[misc]
+        """A QR code drawn as filled squares (no font, so nothing unembedded is referenced)."""
+
+        def __init__(self, value: str, size: float) -> None:
+            from reportlab.graphics.barcode import qrencoder
+
+            super().__init__()
+            code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+            code.addData(value)
+            code.make()
+            count = code.getModuleCount()
+            self.modules = [
+                (row, col) for row in range(count) for col in range(count) if code.isDark(row, col)
+            ]
+            self.count, self.size = count, size
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return self.size, self.size
+
+        def draw(self) -> None:
+            cell = self.size / (self.count + 8)  # a quiet zone of 4 modules around it
+            self.canv.setFillColorRGB(0, 0, 0)
+            for row, col in self.modules:
+                x = (col + 4) * cell
+                y = self.size - (row + 5) * cell
+                self.canv.rect(x, y, cell, cell, stroke=0, fill=1)
+
+    _ExhibitMarker, _EvidenceList, _QrCode = ExhibitMarker, EvidenceList, QrCode
+
+
+_ExhibitMarker: Any = None
+_EvidenceList: Any = None
+_QrCode: Any = None
+
+
+def build_report(
+    folder: Path,
+    out: Path | None = None,
+    *,
+    language: str = "en",
+    exhibit_prefix: str = "A",
+    bates_start: int | None = None,
+    journeys: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReportResult:
+    """Write the PDF exhibit of a case; the same folder and options give the same bytes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas as canvas_module
+    from reportlab.platypus import SimpleDocTemplate
+
+    register_fonts()
+    if _ExhibitMarker is None:
+        _reportlab_classes()
+    model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys)
+    out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
+    cache = _cache_dir(folder)
+    # key -> (image file, name of its JPEG copy in the cache)
+    sources = {c.sha256: (c.path, c.sha256) for c in model.captures if not c.is_video}
+    sources.update(
+        {
+            c.overlay.name: (c.overlay, c.overlay.stem)
+            for c in model.captures
+            if c.overlay is not None and c.overlay.is_file()
+        }
+    )
+    images: dict[str, Path] = {}
+    total = len(sources) + 1
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
+        futures = {
+            key: pool.submit(jpeg_copy, path, name, cache) for key, (path, name) in sources.items()
+        }
+        for done, (key, future) in enumerate(futures.items(), start=1):
+            if cancelled and cancelled():
+                raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
+            images[key] = future.result()
+            if progress:
+                progress(done, total)
+    generated = datetime.fromisoformat(model.last_event.utc.replace("Z", "+00:00"))
+    page_count: list[int] = []
+    title = model.info.title
+    short_hash = model.last_hash[:12]
+
+    class NumberedCanvas(canvas_module.Canvas):  # type: ignore[misc]
+        """Defers each page so the footer can say "page X of Y"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start every page in the embedded font, so no unembedded base font is referenced.
+            kwargs["initialFontName"] = SANS
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+            self._exhibit = ""
+            self._exhibit_pages: dict[str, int] = {}
+            self.setDateFormatter(lambda *_: generated.strftime("D:%Y%m%d%H%M%S+00'00'"))
+
+        def showPage(self) -> None:  # ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            count = len(self._pages)
+            page_count.append(count)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, count)
+                super().showPage()
+            super().save()
+
+        def _footer(self, number: int, count: int) -> None:
+            from reportlab.lib import colors
+
+            self.saveState()
+            self.setFont(SANS, 7.5)
+            self.setFillColor(colors.HexColor("#666666"))
+            page_width, _ = A4
+            self.drawString(18 * mm, 289 * mm, title[:90])
+            if bates_start is not None:
+                label = f"{exhibit_prefix}{bates_start + number - 1:06d}"
+            else:
+                label = self._exhibit or exhibit_prefix
+            self.drawString(18 * mm, 10 * mm, label)
+            self.drawCentredString(
+                page_width / 2, 10 * mm, tr("page {number} of {count}", number=number, count=count)
+            )
+            self.drawRightString(page_width - 18 * mm, 10 * mm, tr("log {hash}", hash=short_hash))
+            self.restoreState()
+
+    class Document(SimpleDocTemplate):  # type: ignore[misc]
+        def afterFlowable(self, flowable: Any) -> None:  # ReportLab's name
+            mark = getattr(flowable, "_bookmark", None)
+            if mark is not None:
+                key, text, level = mark
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+
+    temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with use_language(language):
+            document = Document(
+                str(temp),
+                pagesize=A4,
+                leftMargin=18 * mm,
+                rightMargin=18 * mm,
+                topMargin=16 * mm,
+                bottomMargin=16 * mm,
+                title=title,
+                subject=tr("Evidence exhibit"),
+                author=model.info.complainant,
+                creator=f"{desktop.APP_NAME} {desktop.__version__}",
+                keywords=f"sha256:{model.last_hash}",
+                invariant=1,
+                lang="zh-CN" if language == "zh" else "en",
+            )
+            story = _flowables(model, language, images, exhibit_prefix)
+            if cancelled and cancelled():
+                raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
+            document.build(story, canvasmaker=NumberedCanvas)
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            fsync_fd(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, out)
+        fsync_dir(out.parent)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise os_error_to_evidence(error, out.parent) from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    if progress:
+        progress(total, total)
+    data = out.read_bytes()
+    return ReportResult(out, page_count[-1], hashlib.sha256(data).hexdigest(), model.last_hash)
