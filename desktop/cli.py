@@ -125,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
     measure.add_argument("--overlay", type=Path, help=tr("also write the annotated PNG here"))
     measure.set_defaults(run=_cmd_analyze)
 
+    report = commands.add_parser("report", help=tr("write the PDF exhibit of a case"))
+    report.add_argument("dir", type=Path)
+    report.add_argument("--out", type=Path, help=tr("the PDF file (default: in exports/)"))
+    report.add_argument(
+        "--lang",
+        dest="report_lang",
+        choices=["en", "zh"],
+        default=None,
+        help=tr("language of the report (default: the message language)"),
+    )
+    report.add_argument(
+        "--exhibit-prefix", default="A", help=tr("label of the exhibits, A by default")
+    )
+    report.add_argument("--bates-start", type=int, help=tr("number the pages from N (Bates)"))
+    report.add_argument("--journey", action="append", help=tr("only this journey (repeat it)"))
+    report.set_defaults(run=_cmd_report)
+
     demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
     demo.set_defaults(run=_cmd_demo)
@@ -598,6 +615,33 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         else:
             print(tr("{count} problems found.", count=len(report.problems)))
     return 0 if report.ok else 1
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+    from desktop.core.i18n import current_language
+    from desktop.core.report.pdf import build_report, log_report
+
+    language = args.report_lang or current_language()
+    with CaseWriter(args.dir) as writer:
+        result = build_report(
+            args.dir,
+            args.out,
+            language=language,
+            exhibit_prefix=args.exhibit_prefix,
+            bates_start=args.bates_start,
+            journeys=args.journey,
+        )
+        log_report(writer, result, language)
+    print(
+        tr(
+            "Report written: {path} ({pages} pages, sha256 {digest}).",
+            path=result.path,
+            pages=result.pages,
+            digest=result.sha256,
+        )
+    )
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -70,6 +70,23 @@ def _cache_dir(folder: Path) -> Path:
         return fallback
 
 
+def _word(kind: str) -> str:
+    """A source kind or role in the report's language."""
+    words = {
+        "screen": tr("screen"),
+        "monitor": tr("monitor"),
+        "region": tr("region"),
+        "window": tr("window"),
+        "import": tr("import"),
+        "video": tr("video"),
+        "video_frame": tr("video_frame"),
+        "promoted": tr("promoted"),
+        "suppressed": tr("suppressed"),
+        "other": tr("other"),
+    }
+    return words.get(kind, kind)
+
+
 def _when(event: Event) -> str:
     return event.local.replace("T", " ")
 
@@ -370,7 +387,7 @@ def _capture_section(
 
     event = entry.event
     data = event.data
-    title = f"{entry.exhibit} · {tr(entry.source_kind())} · {event.journey or '—'}"
+    title = f"{entry.exhibit} · {_word(entry.source_kind())} · {event.journey or '—'}"
     flow: list[Any] = [_ExhibitMarker(entry.exhibit), heading(title, 0, f"exhibit-{entry.seq}")]
     rows = [
         [
@@ -521,7 +538,7 @@ def _measurement_table(analysis: Event, p: Callable[..., Any], width: float) -> 
         rows.append(
             [
                 p(f"{control.get('id')} {control.get('label', '')}", "small"),
-                p(tr(str(control.get("role", ""))), "small"),
+                p(_word(str(control.get("role", ""))), "small"),
                 p(f"{extent[2]:g} × {extent[3]:g}", "small"),
                 p(
                     f"{control.get('text_color') or '—'} / {control.get('fill_color')} / "
@@ -716,7 +733,7 @@ def _reportlab_classes() -> None:
                         [
                             p(entry.exhibit, "small"),
                             p(name, "small"),
-                            p(tr(entry.source_kind()), "small"),
+                            p(_word(entry.source_kind()), "small"),
                             p(shows or "—", "small"),
                             p(str(pages.get(entry.exhibit, "?")), "small"),
                         ]
@@ -899,8 +916,19 @@ def build_report(
             fsync_fd(fd)
         finally:
             os.close(fd)
-        os.replace(temp, out)
-        fsync_dir(out.parent)
+        if out.exists():
+            if out.read_bytes() != temp.read_bytes():
+                raise EvidenceError(
+                    tr(
+                        "{path} already exists and holds another report. Choose another file "
+                        "name; reports already made are never overwritten.",
+                        path=out,
+                    )
+                )
+            temp.unlink()
+        else:
+            os.replace(temp, out)
+            fsync_dir(out.parent)
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -913,3 +941,29 @@ def build_report(
         progress(total, total)
     data = out.read_bytes()
     return ReportResult(out, page_count[-1], hashlib.sha256(data).hexdigest(), model.last_hash)
+
+
+def log_report(writer: Any, result: ReportResult, language: str) -> Event:
+    """Record in the case that a report was made (a file inside the case is also verified)."""
+    path = result.path.resolve()
+    folder = writer.folder.resolve()
+    size = path.stat().st_size
+    data: dict[str, Any] = {
+        "kind": "report",
+        "language": language,
+        "pages": result.pages,
+        "sha256": result.sha256,
+        "size": size,
+        "covers_hash": result.last_hash,
+    }
+    if path.is_relative_to(folder):
+        relative = path.relative_to(folder).as_posix()
+        data["files"] = [
+            {"path": relative, "sha256": result.sha256, "size": size, "kind": "report"}
+        ]
+        data["path"] = relative
+    else:
+        data["path"] = str(path)
+    with writer.transaction() as tx:
+        event: Event = tx.add("export", data, writer.state.active_journey)
+    return event
