@@ -94,11 +94,24 @@ def test_fair_pair_is_not_asymmetric() -> None:
 
     for left in (40, 220):
         pixels[80:120, left : left + 140] = (40, 90, 200)
-        cv2.putText(pixels, "Plan", (left + 45, 106), cv2.FONT_HERSHEY_SIMPLEX, 0.6,
-                    (255, 255, 255), 1, cv2.LINE_AA)
+        cv2.putText(
+            pixels,
+            "Plan",
+            (left + 45, 106),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.6,
+            (255, 255, 255),
+            1,
+            cv2.LINE_AA,
+        )
     image = load_image(_png(pixels), scale=1)
-    result = analyze(image, [parse_region("Upgrade:promoted=40,80,140,40"),
-                             parse_region("Downgrade:suppressed=220,80,140,40")])
+    result = analyze(
+        image,
+        [
+            parse_region("Upgrade:promoted=40,80,140,40"),
+            parse_region("Downgrade:suppressed=220,80,140,40"),
+        ],
+    )
     (comparison,) = result.comparisons
     assert comparison.area_ratio == pytest.approx(1.0)
     assert not comparison.asymmetric
@@ -107,8 +120,10 @@ def test_fair_pair_is_not_asymmetric() -> None:
 
 def test_same_input_gives_the_same_numbers() -> None:
     image = load_image(sample("en-downgrade-2.png"), scale=2)
-    specs = [parse_region("Keep Premium:promoted=112,976,556,104"),
-             parse_region("Downgrade anyway:suppressed=280,1108,220,36")]
+    specs = [
+        parse_region("Keep Premium:promoted=112,976,556,104"),
+        parse_region("Downgrade anyway:suppressed=280,1108,220,36"),
+    ]
     first = json.dumps(analyze(image, specs).as_data(), sort_keys=True)
     second = json.dumps(analyze(image, specs).as_data(), sort_keys=True)
     assert first == second
@@ -116,8 +131,13 @@ def test_same_input_gives_the_same_numbers() -> None:
 
 def test_overlay_is_a_png_with_chinese_labels() -> None:
     image = load_image(sample("zh-downgrade-2.png"), scale=2)
-    result = analyze(image, [parse_region("继续使用当前套餐:promoted=150,980,400,60"),
-                             parse_region("仍要降级:suppressed=320,1090,140,40")])
+    result = analyze(
+        image,
+        [
+            parse_region("继续使用当前套餐:promoted=150,980,400,60"),
+            parse_region("仍要降级:suppressed=320,1090,140,40"),
+        ],
+    )
     png = render_overlay(result)
     overlay = Image.open(io.BytesIO(png))
     assert overlay.width > image.width and overlay.height >= image.height
@@ -143,20 +163,31 @@ def _scene() -> Image.Image:
 
     pixels = np.full((120, 200, 3), 250, np.uint8)
     pixels[40:80, 30:110] = (220, 60, 40)
-    cv2.putText(pixels, "Buy", (48, 67), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1,
-                cv2.LINE_AA)
+    cv2.putText(
+        pixels, "Buy", (48, 67), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA
+    )
     return Image.fromarray(pixels)
 
 
 @pytest.mark.parametrize(
     ("name", "payload", "caveat"),
     [
-        ("16-bit", lambda: _encoded(Image.fromarray(
-            (np.asarray(_scene().convert("L"), np.uint16) * 257)), "PNG"), "16-bit"),
+        (
+            "16-bit",
+            lambda: _encoded(
+                Image.fromarray(np.asarray(_scene().convert("L"), np.uint16) * 257), "PNG"
+            ),
+            "16-bit",
+        ),
         ("palette", lambda: _encoded(_scene().convert("P"), "PNG"), "palette"),
         ("alpha", lambda: _encoded(_scene().convert("RGBA"), "PNG"), "sRGB assumed"),
-        ("half transparent", lambda: _encoded(Image.merge(
-            "RGBA", [*_scene().split(), Image.new("L", (200, 120), 128)]), "PNG"), "flattened"),
+        (
+            "half transparent",
+            lambda: _encoded(
+                Image.merge("RGBA", [*_scene().split(), Image.new("L", (200, 120), 128)]), "PNG"
+            ),
+            "flattened",
+        ),
         ("grey jpeg", lambda: _encoded(_scene().convert("L"), "JPEG", quality=90), "greyscale"),
         ("cmyk jpeg", lambda: _encoded(_scene().convert("CMYK"), "JPEG", quality=90), "CMYK"),
     ],
