@@ -18,7 +18,7 @@ Mask = npt.NDArray[np.bool_]
 # Chebyshev distance (max over R, G, B) above which a pixel differs from a colour. Lossless
 # screenshots repeat colours exactly; JPEG at quality 80 moves flat areas by up to ~12 levels.
 TOLERANCE_LOSSLESS = 6
-TOLERANCE_LOSSY = 22
+TOLERANCE_LOSSY = 18
 RING_INNER_CSS = 1.0  # the background ring starts just outside the extent ...
 RING_OUTER_CSS = 6.0  # ... and is 5 CSS px thick (MEASUREMENT.md: 4 to 8)
 MAX_GROWTH_TRIES = 4

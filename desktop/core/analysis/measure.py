@@ -21,13 +21,16 @@ from desktop.core.analysis.image import LoadedImage
 from desktop.core.capture.frame import Rect
 
 TOP_INK_FRACTION = 0.15  # text colour: median of the 15 % of ink pixels most unlike the fill
+LOSSY_INK_FRACTION = 0.2  # lossy input, thin text: a wider share, past the ringing overshoot
+LOSSY_PLATEAU_PX = 24  # lossy input, text this tall in pixels: strokes have a flat core
 FILL_SOLIDITY = 0.12  # erosion radius, as a share of the extent height, that text cannot survive
 WCAG_TARGET_CSS = 24  # WCAG 2.5.8 minimum target size, CSS px
 LARGE_TEXT_CSS = 24.0
 LARGE_BOLD_TEXT_CSS = 18.66
-# Ink height of a line of text as a share of its font size (Noto Sans / CJK, measured):
-# CJK ideographs ~0.9 em; Latin with descenders ~0.95 em; caps and ascenders only ~0.74 em.
-INK_PER_EM = {"cjk": 0.9, "descender": 0.95, "latin": 0.74, "unknown": 0.85}
+# Ink height of a line of text as a share of its font size, from ascender to descender where
+# the text has them (Noto Sans CJK measured on rendered pages: CJK 0.92 to 0.96 em, Latin with
+# descenders 1.02 to 1.05, without 0.81 to 0.82; common UI fonts run a little lower).
+INK_PER_EM = {"cjk": 0.93, "descender": 1.0, "latin": 0.78, "unknown": 0.9}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -206,7 +209,19 @@ def _is_filled(
     radius = max(1, round(FILL_SOLIDITY * height))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     solid = cv2.erode(same, kernel)
-    return int(solid.sum()) >= 0.05 * max(1, int(mask.sum()))
+    if int(solid.sum()) >= 0.05 * max(1, int(mask.sum())):
+        return True
+    # A small icon button is mostly glyph: its fill still lines every side of the extent.
+    ys, xs = np.nonzero(mask)
+    top, bottom, left, right = ys.min(), ys.max(), xs.min(), xs.max()
+    inset = max(2, (bottom - top) // 10)
+    probes = []
+    for share in (0.25, 0.5, 0.75):
+        x = int(left + share * (right - left))
+        y = int(top + share * (bottom - top))
+        probes += [(top + inset, x), (bottom - inset, x), (y, left + inset), (y, right - inset)]
+    inside = sum(bool(same[row, col]) for row, col in probes)
+    return inside >= len(probes) - 1
 
 
 def _without_frame(ink: Mask, bbox_width: int, bbox_height: int) -> tuple[Mask, bool]:
@@ -277,14 +292,26 @@ def measure_control(image: LoadedImage, spec: ControlSpec, control_id: str) -> C
         ratio = (np.maximum(luminance, fill_luminance) + 0.05) / (
             np.minimum(luminance, fill_luminance) + 0.05
         )
-        top_count = max(1, round(TOP_INK_FRACTION * len(ratio)))
-        top = np.argsort(ratio)[-top_count:]
-        text_color = _median_colour(ink_pixels[top])
+        order = np.argsort(ratio)
+        rows = np.nonzero(text_ink.any(axis=1))[0]
+        text_height = int(rows.max() - rows.min()) + 1
+        if image.lossy:
+            # JPEG rings around strokes, so the extreme pixels overshoot the nominal colour:
+            # a wider share of the ink is taken. Thick strokes also have a flat core, the
+            # densest colour of the high-contrast half; the two estimates are averaged.
+            top_count = max(1, round(LOSSY_INK_FRACTION * len(ratio)))
+            text_color = _median_colour(ink_pixels[order[-top_count:]])
+            if text_height >= LOSSY_PLATEAU_PX:
+                half = max(1, round(0.5 * len(ratio)))
+                core, _ = modal_colour(ink_pixels[order[-half:]], lossy=True)
+                blend = (np.array(text_color) + np.array(core)) / 2
+                text_color = _median_colour(blend.reshape(1, 3))
+        else:
+            top_count = max(1, round(TOP_INK_FRACTION * len(ratio)))
+            text_color = _median_colour(ink_pixels[order[-top_count:]])
         rendered = _median_colour(ink_pixels)
         text_contrast = contrast_ratio(text_color, fill)
         rendered_contrast = contrast_ratio(rendered, fill)
-        rows = np.nonzero(text_ink.any(axis=1))[0]
-        text_height = int(rows.max() - rows.min()) + 1
     else:
         notes.append("no text or icon pixels were found inside the control")
     factor, script = _ink_factor(spec.label or (spec.ocr_text or ""))
