@@ -142,6 +142,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--journey", action="append", help=tr("only this journey (repeat it)"))
     report.set_defaults(run=_cmd_report)
 
+    stamp = commands.add_parser(
+        "timestamp",
+        help=tr("have a timestamp authority (RFC 3161) sign the log's last hash"),
+    )
+    stamp.add_argument("dir", type=Path)
+    stamp.add_argument(
+        "--tsa", required=True, metavar="URL", help=tr("address of the timestamp authority")
+    )
+    stamp.add_argument(
+        "--timeout", type=float, default=20.0, help=tr("seconds to wait for the answer")
+    )
+    stamp.set_defaults(run=_cmd_timestamp)
+
     demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
     demo.set_defaults(run=_cmd_demo)
@@ -555,6 +568,13 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
         return f"@#{data.get('capture')} " + "; ".join(parts)
     if event_type == "withdraw":
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
+    if event_type == "timestamp":
+        return tr(
+            "covers #{seq}, {time} by {tsa}",
+            seq=data.get("covers_seq"),
+            time=data.get("gen_time"),
+            tsa=data.get("tsa_name"),
+        )
     if event_type == "case_opened":
         return str(data.get("title"))
     if event_type == "environment":
@@ -593,6 +613,18 @@ def _cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_timestamp(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+    from desktop.core.timestamp import describe_timestamp, request_timestamp
+
+    with CaseWriter(args.dir) as writer:
+        event = request_timestamp(writer, args.tsa, timeout=args.timeout)
+    shown = describe_timestamp(event)
+    print(f"#{event.seq} {shown['statement']}")
+    print(tr("Token: {path}", path=shown["token"]))
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     from desktop.core.verify import verify_case
 
@@ -608,6 +640,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 files=report.files_checked,
             )
         )
+        for shown in report.timestamps:
+            print(tr("Trusted time: {statement}", statement=shown["statement"]))
         for problem in report.problems:
             print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
         if report.ok:

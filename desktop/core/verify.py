@@ -37,6 +37,8 @@ class VerifyReport:
     files_checked: int = 0
     last_hash: str | None = None
     problems: list[Finding] = field(default_factory=list)
+    # What each valid RFC 3161 token proves (desktop.core.timestamp.describe_timestamp).
+    timestamps: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -51,6 +53,7 @@ class VerifyReport:
             "files_checked": self.files_checked,
             "last_hash": self.last_hash,
             "problems": [asdict(problem) for problem in self.problems],
+            "timestamps": self.timestamps,
         }
 
 
@@ -145,6 +148,14 @@ def verify_case(folder: Path) -> VerifyReport:
             else:
                 problems.append(finding)
                 report.files_checked += finding.kind == "file_changed"
+
+    # Trusted time: each RFC 3161 token must verify and cover the event it names (offline;
+    # asn1crypto and cryptography are imported only when the log has a timestamp event).
+    from desktop.core.timestamp import check_timestamps
+
+    stamps = check_timestamps(folder, scan.events)
+    problems.extend(stamps.findings)
+    report.timestamps = stamps.proven
 
     originals = folder / ORIGINALS
     if originals.is_dir():
