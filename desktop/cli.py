@@ -100,8 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=tr("print one JSON document"))
     show.set_defaults(run=_cmd_log)
 
-    verify = commands.add_parser("verify", help=tr("check that nothing in the case has changed"))
-    verify.add_argument("dir", type=Path)
+    verify = commands.add_parser(
+        "verify", help=tr("check that nothing in the case or bundle has changed")
+    )
+    verify.add_argument("dir", type=Path, metavar="DIR|BUNDLE.zip")
     verify.add_argument("--json", action="store_true", help=tr("print one JSON document"))
     verify.set_defaults(run=_cmd_verify)
 
@@ -154,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=20.0, help=tr("seconds to wait for the answer")
     )
     stamp.set_defaults(run=_cmd_timestamp)
+
+    export = commands.add_parser(
+        "export", help=tr("write the portable evidence bundle (.zip) of a case")
+    )
+    export.add_argument("dir", type=Path)
+    export.add_argument(
+        "--out", type=Path, required=True, help=tr("the bundle file, such as case.zip")
+    )
+    export.add_argument("--report", type=Path, help=tr("also put this PDF report in the bundle"))
+    export.add_argument(
+        "--overwrite", action="store_true", help=tr("replace the file if it already exists")
+    )
+    export.set_defaults(run=_cmd_export)
 
     demo = commands.add_parser("demo", help=tr("build a sample case from shipped screenshots"))
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
@@ -628,7 +643,12 @@ def _cmd_timestamp(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from desktop.core.verify import verify_case
 
-    report = verify_case(args.dir)
+    if args.dir.is_file() or args.dir.suffix.lower() == ".zip":
+        from desktop.core.report.bundle import verify_bundle
+
+        report = verify_bundle(args.dir)
+    else:
+        report = verify_case(args.dir)
     if args.json:
         _print_json(report.as_json())
     else:
@@ -678,12 +698,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from desktop.core.case import CaseWriter
+    from desktop.core.report.bundle import export_bundle
+
+    with CaseWriter(args.dir) as writer:
+        result = export_bundle(writer, args.out, report_pdf=args.report, overwrite=args.overwrite)
+    assert result.event is not None
+    print(
+        tr(
+            "Bundle written: {path} ({files} files, sha256 {digest}). It holds the log up to "
+            "line {lines}, last hash {hash}.",
+            path=result.path,
+            files=result.files,
+            digest=result.sha256,
+            lines=result.lines,
+            hash=result.last_hash,
+        )
+    )
+    print(
+        tr(
+            "#{seq} export logged. Check the bundle with: evidence-recorder verify {path}",
+            seq=result.event.seq,
+            path=result.path,
+        )
+    )
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop.core.demo import build_demo_case
+    from desktop.core.i18n import current_language
     from desktop.core.verify import verify_case
 
     folder = args.out or Path.cwd() / f"evidence-demo-{datetime.now():%Y%m%d-%H%M%S}"
-    result = build_demo_case(folder)
+    result = build_demo_case(folder, language=current_language())
     report = verify_case(folder)
     print(
         tr(
@@ -708,6 +757,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             files=report.files_checked,
         )
     )
+    print(tr("PDF exhibit: {path}", path=result.report))
+    print(tr("Evidence bundle: {path}", path=result.bundle))
     print(tr("See it with: evidence-recorder log {folder}", folder=result.folder))
     return 0 if report.ok else 1
 

@@ -91,6 +91,8 @@ class DemoResult:
     notes: int
     analyses: int = 0
     asymmetric: int = 0
+    report: Path | None = None
+    bundle: Path | None = None
 
 
 def sample_paths() -> list[Path]:
@@ -106,8 +108,11 @@ def sample_paths() -> list[Path]:
     return paths
 
 
-def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
-    """Create a case in `folder` with both journeys, the samples as imports, and notes."""
+def build_demo_case(
+    folder: Path, clock: Clock | None = None, *, language: str | None = None
+) -> DemoResult:
+    """Create a case in `folder` with both journeys, the samples as imports, notes and
+    measurements; with a `language`, end with the PDF exhibit and the portable bundle."""
     samples = sample_paths()
     with create_case(
         folder,
@@ -141,4 +146,15 @@ def build_demo_case(folder: Path, clock: Clock | None = None) -> DemoResult:
             journey="downgrade",
             dead_end=True,
         )
-    return DemoResult(folder, imported, notes + 1, analyses, asymmetric)
+        report = bundle = None
+        if language is not None:
+            from desktop.core.report.bundle import export_bundle
+            from desktop.core.report.pdf import build_report, log_report
+
+            built = build_report(folder, language=language)
+            log_report(writer, built, language)
+            report = built.path
+            bundle = export_bundle(
+                writer, folder / "exports" / f"{folder.name}-bundle.zip", report_pdf=report
+            ).path
+    return DemoResult(folder, imported, notes + 1, analyses, asymmetric, report, bundle)

@@ -156,7 +156,11 @@ def test_demo_builds_a_verifiable_sample_case(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "8 screenshots" in done.stdout
     verified = json.loads(run("verify", out, "--json").stdout)
-    assert verified["ok"] and verified["files_checked"] == 16  # 8 originals, 8 overlays
+    # 8 originals, 8 overlays and the report (the bundle is not named as a file: it would nest)
+    assert verified["ok"] and verified["files_checked"] == 17
+    assert "PDF exhibit:" in done.stdout and "Evidence bundle:" in done.stdout
+    bundle = next((out / "exports").glob("*.zip"))
+    assert run("verify", bundle).returncode == 0
     assert "Measured 8 screenshots: 8 show an asymmetric pair" in done.stdout
     events = json.loads(run("log", out, "--json").stdout)["events"]
     journeys = {event["journey"] for event in events if event["type"] == "import"}
