@@ -21,7 +21,7 @@ TOLERANCE_LOSSLESS = 6
 TOLERANCE_LOSSY = 18
 RING_INNER_CSS = 1.0  # the background ring starts just outside the extent ...
 RING_OUTER_CSS = 6.0  # ... and is 5 CSS px thick (MEASUREMENT.md: 4 to 8)
-MAX_GROWTH_TRIES = 4
+MAX_GROWTH_TRIES = 6
 CONTAINER_FACTOR = 40  # a component this many times the hint's area is a panel, not a control
 SURROUND_COVER = 0.25  # a component around the hint covering less of it than this is a surface
 
@@ -160,7 +160,8 @@ def _components(
     (label, left, top, width, height) and whether the growth had to give up."""
     import cv2
 
-    margin = max(hint.width, hint.height, round(24 * image.scale))
+    # Start close (most controls sit inside a small margin) and double while a part is cut.
+    margin = max(round(12 * image.scale), min(hint.width, hint.height))
     bounds = Rect(0, 0, image.width, image.height)
     window, labels, chosen = hint, np.zeros((0, 0), np.int32), []
     for _try in range(MAX_GROWTH_TRIES):
