@@ -121,3 +121,30 @@ def test_boundary_pairs_are_classified_correctly_at_scale_2(page: str) -> None:
     assert suppressed.text_contrast is not None
     passes = suppressed.text_contrast >= suppressed.text_threshold
     assert passes is truth["text_passes_threshold"], suppressed.text_contrast
+
+
+def _iou(a: Rect, b: Rect) -> float:
+    overlap = a.intersect(b)
+    if overlap is None:
+        return 0.0
+    inter = overlap.width * overlap.height
+    return inter / (a.width * a.height + b.width * b.height - inter)
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if PAGES[p]["controls"]["suppressed"].get("lexicon_role")]
+)
+def test_automatic_location_finds_both_controls_with_their_roles(page: str) -> None:
+    """OCR, the lexicon and growth to the control, on the pages at scale 2 (IoU >= 0.5)."""
+    image = load_image(_file(page, "2", False), scale=2.0)
+    result = analyze(image)
+    for role, control in PAGES[page]["controls"].items():
+        x0, y0, x1, y1 = (
+            control["scales"]["2"]["box_px"]
+            if control["extent_exact"]
+            else control["scales"]["2"]["text_ink_px_est"]
+        )
+        truth = Rect(x0, y0, x1 - x0, y1 - y0)
+        found = [c for c in result.controls if c.spec.role == role and c.spec.source == "auto"]
+        best = max((_iou(c.extent, truth) for c in found), default=0.0)
+        assert best >= 0.5, (role, [(c.spec.label, c.extent) for c in found])

@@ -27,7 +27,7 @@ from desktop.core.analysis.lexicon import (
     normalize,
 )
 from desktop.core.analysis.locate import Candidate, find_candidates
-from desktop.core.analysis.ocr import OcrUnavailableError, TextLine, Word
+from desktop.core.analysis.ocr import OcrFailedError, OcrUnavailableError, TextLine, Word
 from desktop.core.errors import EvidenceError
 from resources import resource_path
 
@@ -637,3 +637,29 @@ def test_custom_word_list_is_used() -> None:
     lexicon = Lexicon(["go big"], ["stay small"])
     found = find_candidates(None, [line("Go big", (0, 0, 50, 20))], lexicon=lexicon)
     assert labels(found) == [("Go big", "promoted")]
+
+
+def test_failure_during_ocr_is_a_clear_error(
+    fresh_engine: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(image: Any, **options: Any) -> Any:
+        raise RuntimeError("Traceback (most recent call last):\n  ...\nout of memory")
+
+    monkeypatch.setattr(ocr, "_engine", broken)
+    with pytest.raises(OcrFailedError, match=r"^OCR failed on this image: out of memory$"):
+        ocr.recognize(np.zeros((40, 40, 3), np.uint8))
+
+
+def test_location_info_names_the_word_list_and_settings() -> None:
+    from desktop.core.analysis.locate import location_info
+
+    info = location_info(min_confidence=0.6)
+    assert info["lexicon"]["source"].endswith("lexicon.json")
+    assert len(info["lexicon"]["sha256"]) == 64
+    assert info["min_confidence"] == 0.6
+    json.dumps(info)
+
+
+def test_same_image_gives_the_same_lines() -> None:
+    first = run_ocr("zh-upgrade-2").lines
+    assert ocr.recognize(load_rgb("zh-upgrade-2")) == first

@@ -16,6 +16,9 @@ from desktop.core.i18n import tr, use_language
 ALGORITHM_VERSION = "1.0"
 ROLES = ("promoted", "suppressed", "other")
 DUPLICATE_IOU = 0.85  # two hints that grow to the same control are measured once
+# Automatic location keeps text that looks like a control's label (short, standing alone);
+# sentences that merely contain a word of the lexicon score lower and are left out.
+MIN_LABEL_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -118,11 +121,22 @@ def analyze(
     ocr_info = None
     notes: list[str] = []
     if specs is None:
-        from desktop.core.analysis.locate import find_candidates
+        from desktop.core.analysis.locate import find_candidates, location_info
         from desktop.core.analysis.ocr import ocr_info as describe_ocr
 
-        candidates = find_candidates(image.rgb)
-        ocr_info = describe_ocr()
+        found = find_candidates(image.rgb)
+        candidates = [c for c in found if c.score >= MIN_LABEL_SCORE]
+        dropped = len(found) - len(candidates)
+        if dropped:
+            notes.append(
+                f"{dropped} text lines with a lexicon word looked like sentences, not labels "
+                f"(score below {MIN_LABEL_SCORE}); mark them by hand if they are controls"
+            )
+        ocr_info = {
+            **describe_ocr(),
+            "location": location_info(),
+            "min_label_score": MIN_LABEL_SCORE,
+        }
         specs = [
             ControlSpec(
                 label=candidate.label,

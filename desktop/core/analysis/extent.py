@@ -83,11 +83,12 @@ def differs(pixels: npt.NDArray[np.uint8], colour: RGB, tolerance: int) -> Mask:
     """Pixels farther than the tolerance from a colour (Chebyshev distance in RGB)."""
     import cv2
 
-    flat = np.ascontiguousarray(pixels)
+    shape = pixels.shape[:-1]
+    flat = np.ascontiguousarray(pixels.reshape(-1, 1, 3) if pixels.ndim == 2 else pixels)
     difference = cv2.absdiff(flat, (float(colour[0]), float(colour[1]), float(colour[2]), 0.0))
     red, green, blue = cv2.split(difference)
     distance = cv2.max(cv2.max(red, green), blue)
-    result: Mask = distance > tolerance
+    result: Mask = (distance > tolerance).reshape(shape)
     return result
 
 
@@ -317,6 +318,36 @@ def _select(
     return window, mask, extent_box, background
 
 
+def _outlined(image: LoadedImage, box: Rect, colour: RGB, tolerance: int) -> bool:
+    """Whether a region of `colour` is closed by a thin border of another colour (at most 3
+    CSS px) with `colour` again beyond it."""
+    reach = max(2, round(3 * image.scale)) + 1
+    if box.x - reach < 0 or box.y - reach < 0:
+        return False  # the region reaches the image's edge: nothing closes it
+    if box.right + reach > image.width or box.bottom + reach > image.height:
+        return False
+    rgb = image.rgb
+    edge = np.concatenate(
+        [
+            rgb[box.y - 1, box.x : box.right],
+            rgb[box.bottom, box.x : box.right],
+            rgb[box.y : box.bottom, box.x - 1],
+            rgb[box.y : box.bottom, box.right],
+        ]
+    )
+    if differs(edge, colour, tolerance).mean() < 0.6:  # the pixels just outside: the border
+        return False
+    beyond = np.concatenate(
+        [
+            rgb[box.y - reach, box.x : box.right],
+            rgb[box.bottom + reach - 1, box.x : box.right],
+            rgb[box.y : box.bottom, box.x - reach],
+            rgb[box.y : box.bottom, box.right + reach - 1],
+        ]
+    )
+    return bool(differs(beyond, colour, tolerance).mean() < 0.4)  # and past it, the surface
+
+
 def _differs_colour(a: RGB, b: RGB, tolerance: int) -> bool:
     return bool(differs(np.array([[a]], np.uint8), b, tolerance)[0, 0])
 
@@ -357,6 +388,21 @@ def find_extent(image: LoadedImage, hint: Rect) -> Extent:
                 notes.append(inside)
                 window, mask, extent_box, background = _select(
                     image, fill_box, outside, tolerance, notes
+                )
+            elif _outlined(image, fill_box, background, tolerance):
+                # An outlined ("ghost") button: the label sits on the page colour inside a thin
+                # border; the border's ring joins the extent and its inside is filled.
+                notes.append("the label lies inside an outlined control; the outline is measured")
+                pad = max(2, round(3 * image.scale))
+                around = Rect(
+                    fill_box.x - pad,
+                    fill_box.y - pad,
+                    fill_box.width + 2 * pad,
+                    fill_box.height + 2 * pad,
+                ).intersect(Rect(0, 0, image.width, image.height))
+                assert around is not None
+                window, mask, extent_box, background = _select(
+                    image, around, background, tolerance, notes
                 )
     assert mask is not None
     background, count, sample = background_of(image, extent_box)

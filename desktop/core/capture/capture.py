@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from desktop.core.capture.checks import FrameCheck, changed_fraction, check_frame
 from desktop.core.capture.errors import CaptureUnavailableError, TargetError
 from desktop.core.capture.frame import CaptureBackend, Frame, Pixels, Rect
@@ -275,20 +277,6 @@ def run_interval(
             tick += 1
             if pending is not None and pending.done():
                 settle()
-            if pending is not None:
-                report.skipped += 1
-                note(
-                    "skipped",
-                    append(
-                        "capture_skipped",
-                        {
-                            "tick": tick,
-                            "target": target.as_data(),
-                            "reason": "the previous capture was still being written",
-                        },
-                    ),
-                )
-                continue
             lateness = time.monotonic() - due
             if lateness > every:  # this tick started after the next one was due
                 missed = int(lateness // every)
@@ -312,24 +300,45 @@ def run_interval(
                 report.failed += 1
                 note("failed", log_capture_failed(writer, target, str(error), None))
                 continue
-            if last_pixels is not None and last_seq is not None:
-                fraction = changed_fraction(last_pixels, taken.frame.pixels)
-                if fraction < change_threshold:
-                    report.unchanged += 1
+            fraction = 1.0
+            if last_pixels is not None:
+                same = np.array_equal(last_pixels, taken.frame.pixels)  # the usual case: cheap
+                fraction = 0.0 if same else changed_fraction(last_pixels, taken.frame.pixels)
+            if pending is not None:
+                if fraction >= change_threshold:
+                    # Changed while the previous frame is still being written: skipped, never
+                    # queued, so a slow disk cannot build up a backlog.
+                    report.skipped += 1
                     note(
-                        "unchanged",
+                        "skipped",
                         append(
-                            "capture_unchanged",
+                            "capture_skipped",
                             {
-                                "same_as": last_seq,
-                                "changed_fraction": round(fraction, 8),
-                                "threshold": change_threshold,
+                                "tick": tick,
                                 "target": target.as_data(),
+                                "reason": "the previous capture was still being written",
                                 "grabbed_utc": _utc(taken.wall),
                             },
                         ),
                     )
                     continue
+                settle()  # unchanged: wait for its seq, then say so
+            if last_pixels is not None and last_seq is not None and fraction < change_threshold:
+                report.unchanged += 1
+                note(
+                    "unchanged",
+                    append(
+                        "capture_unchanged",
+                        {
+                            "same_as": last_seq,
+                            "changed_fraction": round(fraction, 8),
+                            "threshold": change_threshold,
+                            "target": target.as_data(),
+                            "grabbed_utc": _utc(taken.wall),
+                        },
+                    ),
+                )
+                continue
             last_pixels = taken.frame.pixels.copy()
             pending = encoder.submit(commit_grab, writer, taken, trigger="interval")
             if last_seq is None:
