@@ -258,11 +258,10 @@ def claimed_times(path: Path, facts: ImageFacts, mtime: float) -> dict[str, str]
     return {**facts.exif, **file_claims(path, mtime)}
 
 
-def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
-    """Read, check and hash one file, then write its exact bytes into .staging/ and fsync."""
-    name = source.name
+def stat_source(source: Path) -> os.stat_result:
+    """The file's status, or a clear error if it is missing or cannot be read."""
     try:
-        info = source.stat()
+        return source.stat()
     except FileNotFoundError as error:
         raise ImportRejectedError(
             tr("{path} does not exist. Check the path and try again.", path=source)
@@ -271,6 +270,12 @@ def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
         raise ImportRejectedError(
             tr("Cannot read {path}: {reason}.", path=source, reason=error.strerror)
         ) from error
+
+
+def stage_image(staging_dir: Path, source: Path) -> StagedOriginal:
+    """Read, check and hash one file, then write its exact bytes into .staging/ and fsync."""
+    name = source.name
+    info = stat_source(source)
     if not stat.S_ISREG(info.st_mode):
         raise ImportRejectedError(
             tr("{path} is not a file. Give image files to import.", path=source)

@@ -19,7 +19,7 @@ from desktop.core.case import DERIVED, CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError, UsageError
 from desktop.core.fsutil import fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
-from desktop.core.imports import file_claims, safe_file_name
+from desktop.core.imports import file_claims, safe_file_name, stat_source
 from desktop.core.log import Event
 
 if TYPE_CHECKING:
@@ -412,16 +412,7 @@ def stage_video(
 ) -> StagedOriginal:
     """Copy a recording's exact bytes into .staging/ (hashing as it goes), fsync, check it."""
     name = source.name
-    try:
-        info = source.stat()
-    except FileNotFoundError as error:
-        raise ImportRejectedError(
-            tr("{path} does not exist. Check the path and try again.", path=source)
-        ) from error
-    except OSError as error:
-        raise ImportRejectedError(
-            tr("Cannot read {path}: {reason}.", path=source, reason=error.strerror)
-        ) from error
+    info = stat_source(source)
     if not stat.S_ISREG(info.st_mode):
         raise ImportRejectedError(
             tr("{path} is not a file. Give a screen recording file to import.", path=source)
