@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
 TIMELINE_TEXT = 240  # characters of a note in the timeline; the full text is in Notes
 CACHE = ("derived", "cache", "jpeg")
+QR_CACHE_KEY = "*qr-cache*"  # in the images map handed to the layout: the cache folder
 
 
 class ReportCancelledError(EvidenceError):
@@ -52,6 +54,49 @@ def jpeg_copy(source: Path, digest: str, cache: Path) -> Path:
     rgb.save(temp, format="JPEG", quality=JPEG_QUALITY, optimize=False)
     os.replace(temp, target)
     return target
+
+
+def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, int, int]], int]:
+    """The dark runs (row, first column, length) of a QR code of value, and its module count.
+
+    Encoding is pure Python (about 15 ms a code), so the runs of a hash are kept in the cache.
+    """
+    target = cache / f"{value}.qr" if cache is not None and len(value) <= 128 else None
+    if target is not None and target.is_file():
+        try:
+            lines = target.read_text("ascii").split()
+            count = int(lines[0])
+            runs = [(int(r), int(c), int(n)) for r, c, n in (x.split(",") for x in lines[1:])]
+            return runs, count
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is made again
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    # Any mask pattern gives a valid code; scoring all eight costs 5x more per code.
+    code.version = code.calculate_version()
+    code.makeImpl(False, 0)
+    count = code.getModuleCount()
+    runs = []
+    for row in range(count):
+        col = 0
+        while col < count:
+            if code.isDark(row, col):
+                start = col
+                while col < count and code.isDark(row, col):
+                    col += 1
+                runs.append((row, start, col - start))
+            col += 1
+    if target is not None:
+        text = "\n".join([str(count)] + [f"{r},{c},{n}" for r, c, n in runs]) + "\n"
+        temp = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            temp.write_text(text, "ascii")
+            os.replace(temp, target)
+        except OSError:
+            temp.unlink(missing_ok=True)
+    return runs, count
 
 
 def _cache_dir(folder: Path) -> Path:
@@ -91,6 +136,18 @@ def _when(event: Event) -> str:
     return event.local.replace("T", " ")
 
 
+_CJK_OR_LONG_TOKEN = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|\S{28}")
+
+
+def _wrap_style(text: str, style: str) -> str:
+    """The style's name, or its faster Latin-wrapping twin when the text needs no CJK wrapping.
+
+    CJK wrapping measures every character (about 10 times slower than breaking at spaces); it
+    is needed for CJK text and for long unbroken tokens such as hashes.
+    """
+    return style if _CJK_OR_LONG_TOKEN.search(text) else style + "/latin"
+
+
 def _styles() -> dict[str, Any]:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
@@ -98,7 +155,7 @@ def _styles() -> dict[str, Any]:
     base = ParagraphStyle(
         "base", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=13.5, wordWrap="CJK"
     )
-    return {
+    styles = {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10),
         "mono": ParagraphStyle(
@@ -135,6 +192,9 @@ def _styles() -> dict[str, Any]:
             "statement", parent=base, leftIndent=10, bulletIndent=0, spaceAfter=3
         ),
     }
+    for name, style in list(styles.items()):
+        styles[name + "/latin"] = ParagraphStyle(name + "/latin", parent=style, wordWrap=None)
+    return styles
 
 
 def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Any:
@@ -164,10 +224,10 @@ def _flowables(model: ReportModel, lang: str, images: dict[str, Path], prefix: s
     width = 174 * mm
 
     def p(text: str, style: str = "base") -> Any:
-        return Paragraph(rich(text), styles[style])
+        return Paragraph(rich(text), styles[_wrap_style(text, style)])
 
     def heading(text: str, level: int, key: str) -> Any:
-        flowable = Paragraph(rich(text), styles["h1" if level == 0 else "h2"])
+        flowable = Paragraph(rich(text), styles[_wrap_style(text, "h1" if level == 0 else "h2")])
         flowable._bookmark = (key, text, level)
         return flowable
 
@@ -249,7 +309,11 @@ def _flowables(model: ReportModel, lang: str, images: dict[str, Path], prefix: s
         for comparison in comparisons:
             key = "statements_zh" if lang == "zh" else "statements"
             for sentence in comparison.get(key, []):
-                story.append(Paragraph(rich(sentence), styles["statement"], bulletText="•"))
+                story.append(
+                    Paragraph(
+                        rich(sentence), styles[_wrap_style(sentence, "statement")], bulletText="•"
+                    )
+                )
     story.append(heading(tr("Journey comparison"), 1, "journeys"))
     rows = [
         [
@@ -492,7 +556,7 @@ def _capture_section(
             )
         else:
             flow += [p(tr("Original (scaled copy)"), "small"), original]
-    drawing = _QrCode(entry.sha256, 24 * mm)
+    drawing = _QrCode(*qr_modules(entry.sha256, images.get(QR_CACHE_KEY)), 24 * mm)
     flow.append(Spacer(1, 3 * mm))
     flow.append(
         _table(
@@ -755,26 +819,8 @@ def _reportlab_classes() -> None:
     class QrCode(Flowable):  # type: ignore[misc]
         """A QR code drawn as one path of dark runs (no font, so nothing unembedded is named)."""
 
-        def __init__(self, value: str, size: float) -> None:
-            from reportlab.graphics.barcode import qrencoder
-
+        def __init__(self, runs: list[tuple[int, int, int]], count: int, size: float) -> None:
             super().__init__()
-            code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-            code.addData(value)
-            # Any mask pattern gives a valid code; scoring all eight costs 5x more per code.
-            code.version = code.calculate_version()
-            code.makeImpl(False, 0)
-            count = code.getModuleCount()
-            runs = []  # (row, first column, length) of each horizontal run of dark modules
-            for row in range(count):
-                col = 0
-                while col < count:
-                    if code.isDark(row, col):
-                        start = col
-                        while col < count and code.isDark(row, col):
-                            col += 1
-                        runs.append((row, start, col - start))
-                    col += 1
             self.runs, self.count, self.size = runs, count, size
 
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -832,7 +878,7 @@ def build_report(
             if c.overlay is not None and c.overlay.is_file()
         }
     )
-    images: dict[str, Path] = {}
+    images: dict[str, Path] = {QR_CACHE_KEY: cache}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
