@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +311,9 @@ class EventLog:
         self._size = 0
         self._lines = 0
         self.last: Event | None = None
+        # The OS lock keeps other processes out; this keeps this process's threads (the
+        # window's writer, an interval capture's encoder) from sharing one lock handle.
+        self._threads = threading.Lock()
 
     def _refresh(self, transaction: Transaction) -> None:
         """Take in lines other processes appended since we last looked, and seal a torn tail."""
@@ -355,7 +359,7 @@ class EventLog:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Hold the lock, catch up with the file, collect events, then write them durably."""
-        with self.lock.held():
+        with self._threads, self.lock.held():
             transaction = Transaction(self)
             self._refresh(transaction)
             try:

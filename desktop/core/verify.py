@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +40,8 @@ class VerifyReport:
     problems: list[Finding] = field(default_factory=list)
     # What each valid RFC 3161 token proves (desktop.core.timestamp.describe_timestamp).
     timestamps: list[dict[str, Any]] = field(default_factory=list)
+    # Files a bundle left out because they show redacted pixels (their hashes are logged).
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +57,7 @@ class VerifyReport:
             "last_hash": self.last_hash,
             "problems": [asdict(problem) for problem in self.problems],
             "timestamps": self.timestamps,
+            "withheld": self.withheld,
         }
 
 
@@ -96,8 +100,13 @@ def _inside(folder: Path, relative: str) -> Path | None:
     return folder.joinpath(*pure.parts)
 
 
-def verify_case(folder: Path) -> VerifyReport:
-    """Check a case folder completely; never changes anything."""
+def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> VerifyReport:
+    """Check a case folder completely; never changes anything.
+
+    `withheld` (path -> SHA-256, from a bundle's withheld-sha256.txt) names files a bundle
+    left out because they show redacted pixels; such a file may be absent when the log's own
+    redaction events justify leaving it out and the hash matches the logged one.
+    """
     info = read_case_info(folder)
     report = VerifyReport(case=str(folder), title=info.title)
     problems = report.problems
@@ -139,9 +148,23 @@ def verify_case(folder: Path) -> VerifyReport:
 
     staged = _staging_hashes(folder)
     named: set[str] = set()
+    justified: dict[str, str] = {}
+    if withheld:
+        from desktop.core.redact import withheld_files
+
+        justified = withheld_files(scan.events)
     for event in scan.events:
         for entry in named_files(event):
             named.add(entry.path)
+            if (
+                entry.path in justified
+                and withheld
+                and withheld.get(entry.path) == entry.sha256
+                and _inside(folder, entry.path) is not None
+                and not (folder / entry.path).exists()
+            ):
+                report.withheld.append(entry.path)
+                continue
             finding = _check_named_file(folder, event.seq, entry, staged)
             if finding is None:
                 report.files_checked += 1

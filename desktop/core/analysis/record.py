@@ -57,20 +57,31 @@ def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
     return event, path, named.sha256
 
 
-def analyze_capture(
-    writer: CaseWriter,
+@dataclass(frozen=True)
+class PreparedAnalysis:
+    """A measurement of one capture, made but not yet logged (the slow half, off any lock)."""
+
+    seq: int
+    event: Event
+    digest: str
+    result: AnalysisResult
+    overlay: bytes
+
+
+def measure_capture(
+    folder: Path,
     seq: int,
     specs: list[ControlSpec] | None,
     *,
     scale: float | None = None,
     levels: Levels | None = None,
-) -> RecordedAnalysis:
-    """Measure capture `seq`; log a mark per given control and one analysis event.
+) -> PreparedAnalysis:
+    """Measure capture `seq` and draw its overlay; nothing is written.
 
     The scale is the one recorded with the capture unless `scale` overrides it; imports have
     none, so 1.0 is assumed and said.
     """
-    event, path, digest = find_original(writer.folder, seq)
+    event, path, digest = find_original(folder, seq)
     recorded = event.data.get("capture", {}).get("scale") if event.type == "capture" else None
     if scale is not None:
         image = load_image(path, scale=scale, scale_source="user")
@@ -79,12 +90,17 @@ def analyze_capture(
     else:
         image = load_image(path)
     result = analyze(image, specs, levels)
-    overlay = render_overlay(result)
+    return PreparedAnalysis(seq, event, digest, result, render_overlay(result))
+
+
+def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnalysis:
+    """Keep the overlay and log a mark per given control and one analysis event."""
+    seq, result, overlay = prepared.seq, prepared.result, prepared.overlay
     relative = f"{DERIVED}/{seq:06d}-analysis-{uuid.uuid4().hex[:8]}.png"
     target = writer.folder / relative
     write_new_file(target, overlay)
     document = result.as_data()
-    document["image"]["path"] = named_files(event)[0].path
+    document["image"]["path"] = named_files(prepared.event)[0].path
     with writer.transaction() as tx:
         for control in result.controls:
             if control.spec.source == "user":
@@ -103,7 +119,7 @@ def analyze_capture(
             "analysis",
             {
                 "capture": seq,
-                "original_sha256": digest,
+                "original_sha256": prepared.digest,
                 "files": [
                     {
                         "path": relative,
@@ -117,3 +133,16 @@ def analyze_capture(
             writer.state.active_journey,
         )
     return RecordedAnalysis(result, logged, target)
+
+
+def analyze_capture(
+    writer: CaseWriter,
+    seq: int,
+    specs: list[ControlSpec] | None,
+    *,
+    scale: float | None = None,
+    levels: Levels | None = None,
+) -> RecordedAnalysis:
+    """Measure capture `seq`; log a mark per given control and one analysis event."""
+    prepared = measure_capture(writer.folder, seq, specs, scale=scale, levels=levels)
+    return log_analysis(writer, prepared)

@@ -39,7 +39,8 @@ MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
 BAG_INFO = "bag-info.txt"
 VERIFY_TXT = "VERIFY.txt"
-TAG_FILES = (BAG_INFO, MANIFEST, VERIFY_TXT)  # what tagmanifest-sha256.txt lists
+WITHHELD = "withheld-sha256.txt"  # files left out because they show redacted pixels
+TAG_FILES = (BAG_INFO, MANIFEST, VERIFY_TXT)  # what tagmanifest-sha256.txt lists (+ WITHHELD)
 ZIP_COMMENT = b"Evidence Recorder evidence bundle. See VERIFY.txt inside."
 # Formats that are compressed already: deflating them only costs time.
 STORED_SUFFIXES = frozenset(
@@ -162,10 +163,17 @@ def write_bundle(
         LOG_NAME: _Member(LOG_NAME, _sha256(log_bytes), len(log_bytes), data=log_bytes),
     }
     out_resolved = out.resolve()
+    from desktop.core.redact import withheld_files
+
+    to_withhold = withheld_files(events)
+    withheld: dict[str, str] = {}
     for event in events:
         for named in named_files(event):
             if not _safe_relative(named.path):
                 raise _case_does_not_verify(folder)
+            if named.path in to_withhold:
+                withheld[named.path] = named.sha256
+                continue
             source = folder.joinpath(*PurePosixPath(named.path).parts)
             if source.resolve() == out_resolved:
                 raise UsageError(
@@ -184,7 +192,7 @@ def write_bundle(
     info = CaseInfo.from_json(json.loads(case_bytes))
     top = safe_file_name(folder.resolve().name or "case")
     payload = sorted(members.values(), key=lambda member: member.name)
-    tags = _tag_files(payload, info, events)
+    tags = _tag_files(payload, info, events, withheld)
     everything = sorted([*payload, *tags], key=lambda member: member.name)
     when = _zip_time(last)
 
@@ -457,7 +465,9 @@ def _manifest(members: Iterable[_Member]) -> bytes:
     return "".join(_manifest_line(m.sha256, m.name) for m in members).encode("utf-8")
 
 
-def _tag_files(payload: list[_Member], info: CaseInfo, events: list[Event]) -> list[_Member]:
+def _tag_files(
+    payload: list[_Member], info: CaseInfo, events: list[Event], withheld: dict[str, str]
+) -> list[_Member]:
     last = events[-1]
     oxum = f"{sum(member.size for member in payload)}.{len(payload)}"
     title = " ".join(info.title.split())
@@ -479,7 +489,12 @@ def _tag_files(payload: list[_Member], info: CaseInfo, events: list[Event]) -> l
         )
     ).encode("utf-8")
     verify_txt = verify_text(
-        title=title, case_id=info.id, lines=len(events), last=last, files=len(payload)
+        title=title,
+        case_id=info.id,
+        lines=len(events),
+        last=last,
+        files=len(payload),
+        withheld=len(withheld),
     ).encode("utf-8")
     manifest = _manifest(payload)
     tags = {
@@ -487,6 +502,10 @@ def _tag_files(payload: list[_Member], info: CaseInfo, events: list[Event]) -> l
         MANIFEST: manifest,
         VERIFY_TXT: verify_txt,
     }
+    if withheld:
+        tags[WITHHELD] = "".join(
+            _manifest_line(digest, name) for name, digest in sorted(withheld.items())
+        ).encode("utf-8")
     members = [_Member(name, _sha256(data), len(data), data=data) for name, data in tags.items()]
     tag_manifest = _manifest(sorted(members, key=lambda member: member.name))
     members.append(
@@ -497,7 +516,8 @@ def _tag_files(payload: list[_Member], info: CaseInfo, events: list[Event]) -> l
 
 CHECK_SCRIPT = """\
 import hashlib, json, pathlib
-case = pathlib.Path("."); prev = "0" * 64; n = 0
+case = pathlib.Path("."); prev = "0" * 64; n = 0; w = case / "withheld-sha256.txt"
+skip = {l.split("  ", 1)[1] for l in w.read_text("utf-8").splitlines()} if w.exists() else set()
 for n, line in enumerate((case / "log.jsonl").read_bytes().splitlines(), 1):
     rec = json.loads(line); body = {k: v for k, v in rec.items() if k != "hash"}
     canon = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -508,7 +528,7 @@ for n, line in enumerate((case / "log.jsonl").read_bytes().splitlines(), 1):
         assert own == rec["data"]["case_json_sha256"], "case.json changed"
     d = rec["data"]; files = d.get("files") if isinstance(d.get("files"), list) else []
     for f in files + ([d["file"]] if isinstance(d.get("file"), dict) else []):
-        if isinstance(f, dict) and "sha256" in f:
+        if isinstance(f, dict) and "sha256" in f and f["path"] not in skip:
             got = hashlib.sha256((case / f["path"]).read_bytes()).hexdigest()
             assert got == f["sha256"], f"{f['path']} changed"
     prev = rec["hash"]
@@ -525,7 +545,21 @@ SCRIPT_START = "----- check_log.py -----"
 SCRIPT_END = "----- end of check_log.py -----"
 
 
-def verify_text(*, title: str, case_id: str, lines: int, last: Event, files: int) -> str:
+def _withheld_text(count: int) -> str:
+    if not count:
+        return ""
+    return f"""
+未随附的文件 / Files left out:    {count}（见 withheld-sha256.txt / see withheld-sha256.txt）
+  这些文件含有被涂抹遮盖（删除像素）的内容，因此没有放进证据包；它们的 SHA-256 仍记录在
+  日志中，原件保存在案件文件夹里。
+  These files show areas that were redacted (pixels removed), so the bundle leaves them
+  out; their SHA-256 stays in the log, and the originals stay in the case folder.
+"""
+
+
+def verify_text(
+    *, title: str, case_id: str, lines: int, last: Event, files: int, withheld: int = 0
+) -> str:
     """VERIFY.txt: how anyone can check the bundle, in Simplified Chinese and English."""
     version = desktop.__version__
     text = f"""\
@@ -541,7 +575,7 @@ def verify_text(*, title: str, case_id: str, lines: int, last: Event, files: int
     {last.hash}
 文件数 / Files:                   {files}（见 manifest-sha256.txt / see manifest-sha256.txt）
 制作工具 / Made with:             {desktop.APP_NAME_ZH} {desktop.APP_NAME} {version}
-
+{_withheld_text(withheld)}
 
 ======================================================================
 中文
@@ -748,7 +782,7 @@ def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
             hashes = _unpack(archive, infos, top, root, report.problems)
             checked = _check_manifest(hashes, top, root, report.problems)
             known = {*hashes, *(_parse_manifest(root, top, MANIFEST, []) or {}), CASE_JSON}
-            _check_case(root, top, known, report)
+            _check_case(root, top, known, report, _withheld(root))
             _check_tag_facts(root, top, hashes, report)
             report.files_checked = len(checked)
     return report
@@ -1033,7 +1067,22 @@ def _check_manifest(
     return checked
 
 
-def _check_case(root: Path, top: str, known: set[str], report: VerifyReport) -> None:
+def _withheld(root: Path) -> dict[str, str]:
+    """withheld-sha256.txt of an unpacked bundle: path -> SHA-256 (empty when there is none)."""
+    path = root / WITHHELD
+    if not path.is_file():
+        return {}
+    found = {}
+    for line in path.read_text("utf-8", errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        if len(digest) == 64 and name:
+            found[name] = digest
+    return found
+
+
+def _check_case(
+    root: Path, top: str, known: set[str], report: VerifyReport, withheld: dict[str, str]
+) -> None:
     """Run the case folder check on the unpacked case and take in what it found.
 
     `known` holds the paths of files in the case folder of the bundle (or its manifests): a
@@ -1059,7 +1108,7 @@ def _check_case(root: Path, top: str, known: set[str], report: VerifyReport) -> 
             )
         )
         return
-    found = verify_case(root)
+    found = verify_case(root, withheld)
     # Take every field verify_case fills (title, events, last hash, trusted times ...) except
     # where the case is: the bundle's path stays, and its problems are merged below.
     for item in fields(found):

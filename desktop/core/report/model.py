@@ -40,6 +40,9 @@ class CaptureEntry:
     analysis: Event | None = None
     overlay: Path | None = None
     withdrawn: str | None = None
+    # Rectangles whose pixels were redacted: filled in every image the report shows.
+    redactions: tuple[tuple[int, int, int, int], ...] = ()
+    redaction_reasons: tuple[str, ...] = ()
 
     @property
     def seq(self) -> int:
@@ -135,6 +138,13 @@ def build_model(
     for event in events:
         if event.type == "analysis" and isinstance(event.data.get("capture"), int):
             latest_analysis[int(event.data["capture"])] = event
+    from desktop.core.redact import redactions_by_capture
+
+    redacted = redactions_by_capture(events)
+    reasons: dict[int, list[str]] = {}
+    for event in events:
+        if event.type == "redaction":
+            reasons.setdefault(int(event.data["capture"]), []).append(str(event.data["reason"]))
     captures: list[CaptureEntry] = []
     for event in events:
         if event.type not in CAPTURE_TYPES or not named_files(event):
@@ -158,6 +168,8 @@ def build_model(
                 analysis=analysis,
                 overlay=overlay,
                 withdrawn=withdrawn.get(event.seq),
+                redactions=tuple(redacted.get(event.seq, ())),
+                redaction_reasons=tuple(reasons.get(event.seq, ())),
             )
         )
     names = [] if wanted is None else [n for n in journeys or [] if n]

@@ -40,16 +40,25 @@ class ReportResult:
     last_hash: str
 
 
-def jpeg_copy(source: Path, digest: str, cache: Path) -> Path:
-    """A JPEG copy of an image for the page (the PNG stays the original), made once."""
-    target = cache / f"{digest}-{JPEG_LONG_SIDE}.jpg"
+def jpeg_copy(
+    source: Path, digest: str, cache: Path, redactions: tuple[tuple[int, int, int, int], ...] = ()
+) -> Path:
+    """A JPEG copy of an image for the page (the PNG stays the original), made once.
+
+    Redacted rectangles are filled before scaling, so their pixels never reach the PDF.
+    """
+    from desktop.core.redact import fill_rects, redaction_key
+
+    suffix = f"-r{redaction_key(redactions)}" if redactions else ""
+    target = cache / f"{digest}-{JPEG_LONG_SIDE}{suffix}.jpg"
     if target.exists():
         return target
     from PIL import Image
 
     with Image.open(source) as image:
-        image.thumbnail((JPEG_LONG_SIDE, JPEG_LONG_SIDE))
-        rgb = image.convert("RGB")
+        image.load()
+        rgb = fill_rects(image.convert("RGB"), redactions)
+        rgb.thumbnail((JPEG_LONG_SIDE, JPEG_LONG_SIDE))
     temp = target.with_suffix(f".{os.getpid()}.tmp")
     rgb.save(temp, format="JPEG", quality=JPEG_QUALITY, optimize=False)
     os.replace(temp, target)
@@ -525,6 +534,21 @@ def _capture_section(
         )
     if entry.withdrawn is not None:
         rows.append([p(tr("Withdrawn")), p(entry.withdrawn)])
+    if entry.redactions:
+        rows.append(
+            [
+                p(tr("Redacted")),
+                p(
+                    tr(
+                        "{count} areas were removed (filled black) in every image of this "
+                        "capture in this report; the hash is of the unredacted original. "
+                        "Reason: {reasons}",
+                        count=len(entry.redactions),
+                        reasons="; ".join(entry.redaction_reasons),
+                    )
+                ),
+            ]
+        )
     flow.append(_table(rows, [36 * mm, width - 36 * mm], header=False))
     flow.append(Spacer(1, 3 * mm))
 
@@ -870,10 +894,10 @@ def build_report(
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
     cache = _cache_dir(folder)
     # key -> (image file, name of its JPEG copy in the cache)
-    sources = {c.sha256: (c.path, c.sha256) for c in model.captures if not c.is_video}
+    sources = {c.sha256: (c.path, c.sha256, c.redactions) for c in model.captures if not c.is_video}
     sources.update(
         {
-            c.overlay.name: (c.overlay, c.overlay.stem)
+            c.overlay.name: (c.overlay, c.overlay.stem, c.redactions)
             for c in model.captures
             if c.overlay is not None and c.overlay.is_file()
         }
@@ -882,7 +906,8 @@ def build_report(
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
-            key: pool.submit(jpeg_copy, path, name, cache) for key, (path, name) in sources.items()
+            key: pool.submit(jpeg_copy, path, name, cache, redactions)
+            for key, (path, name, redactions) in sources.items()
         }
         for done, (key, future) in enumerate(futures.items(), start=1):
             if cancelled and cancelled():
