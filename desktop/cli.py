@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=desktop.__version__)
     parser.add_argument("--debug", action="store_true", help=tr("show tracebacks and debug logs"))
     parser.add_argument("--lang", choices=["en", "zh"], help=tr("language of messages"))
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=tr("open the window, show it, close it and exit 0 (for installers and smoke tests)"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     case = commands.add_parser("case", help=tr("create a case folder"))
@@ -550,6 +555,11 @@ def _cmd_screens(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ratio_value(value: object) -> float:
+    """A logged ratio; null stands for infinite (the suppressed control weighs nothing)."""
+    return float("inf") if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _summary(event_type: str, data: dict[str, object]) -> str:
     if event_type == "note":
         text = str(data.get("text", "")).replace("\n", " ")
@@ -574,8 +584,8 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
         parts = [
             tr(
                 "area x{area:.1f}, weight x{weight:.1f}",
-                area=c["area_ratio"],
-                weight=c["visual_weight_ratio"],
+                area=_ratio_value(c["area_ratio"]),
+                weight=_ratio_value(c["visual_weight_ratio"]),
             )
             + (" " + tr("asymmetric") if c["asymmetric"] else "")
             for c in comparisons
@@ -764,14 +774,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _open_window(argv: Sequence[str]) -> int:
-    print(
-        tr(
-            "The Evidence Recorder window is not built yet. Use a subcommand; see "
-            "evidence-recorder --help."
-        ),
-        file=sys.stderr,
-    )
-    return 2
+    try:
+        from desktop.app.main import main as window_main
+    except ImportError as error:  # PySide6 missing or its system libraries (libxcb-cursor0 ...)
+        print(
+            tr(
+                "The window cannot start: {reason}. Install the program's dependencies (on "
+                "Linux also libxcb-cursor0 and libegl1), or use a subcommand; see "
+                "evidence-recorder --help.",
+                reason=error,
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    return window_main(list(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -144,10 +144,19 @@ def test_usage_errors_exit_2(case_dir: Path) -> None:
     assert run("case", "new", case_dir.parent / "x").returncode == 2
 
 
-def test_no_subcommand_says_the_window_is_not_built_yet() -> None:
-    done = run()
-    assert done.returncode == 2
-    assert "window" in done.stderr
+def test_no_subcommand_opens_the_window_and_self_test_closes_it(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "EVIDENCE_RECORDER_CONFIG_DIR": str(tmp_path),
+    }
+    for command in ([sys.executable, "-m", "desktop", "--self-test"],):
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=120, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert "self-test ok" in done.stdout
+    assert (tmp_path / "logs" / "evidence-recorder.log").is_file()
 
 
 def test_demo_builds_a_verifiable_sample_case(tmp_path: Path) -> None:

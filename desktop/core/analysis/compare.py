@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -48,26 +49,32 @@ class Comparison:
     statements: dict[str, list[str]] = field(default_factory=dict)
 
     def as_data(self) -> dict[str, Any]:
+        # A suppressed control with no weight (a bare grey link) makes a ratio infinite; JSON
+        # has no infinity, so such a ratio is null and the statements say it in words.
         return {
             "promoted": self.promoted.id,
             "suppressed": self.suppressed.id,
-            "area_ratio": round(self.area_ratio, 3),
-            "area_ratio_range": [round(v, 3) for v in self.area_ratio_range],
-            "height_ratio": round(self.height_ratio, 3),
+            "area_ratio": _finite(self.area_ratio),
+            "area_ratio_range": [_finite(v) for v in self.area_ratio_range],
+            "height_ratio": _finite(self.height_ratio),
             "text_height_ratio": None
             if self.text_height_ratio is None
             else round(self.text_height_ratio, 3),
-            "visual_weight_ratio": round(self.visual_weight_ratio, 3),
-            "visual_weight_ratio_range": [round(v, 3) for v in self.visual_weight_ratio_range],
+            "visual_weight_ratio": _finite(self.visual_weight_ratio),
+            "visual_weight_ratio_range": [_finite(v) for v in self.visual_weight_ratio_range],
             "text_contrast": [self.promoted.text_contrast, self.suppressed.text_contrast],
             "surface_contrast": [self.promoted.surface_contrast, self.suppressed.surface_contrast],
-            "surface_contrast_ratio": round(self.surface_contrast_ratio, 3),
+            "surface_contrast_ratio": _finite(self.surface_contrast_ratio),
             "chroma_difference": round(self.chroma_difference, 2),
             "asymmetric": self.asymmetric,
             "reasons": list(self.reasons),
             "statements": self.statements.get("en", []),
             "statements_zh": self.statements.get("zh", []),
         }
+
+
+def _finite(value: float) -> float | None:
+    return round(value, 3) if math.isfinite(value) else None
 
 
 def _ratio(a: float, b: float) -> float:
@@ -149,6 +156,37 @@ def _text_sentence(control: ControlMeasurement) -> str | None:
     )
 
 
+def _weight_sentence(comparison: Comparison) -> str:
+    p, s = comparison.promoted, comparison.suppressed
+    lo, hi = comparison.visual_weight_ratio_range
+    if not math.isfinite(comparison.visual_weight_ratio):
+        return tr(
+            'The "{s}" control has no visual weight of its own (nothing that stands out from '
+            'the page around it), while "{p}" has a weight of {weight:.0f}.',
+            p=_name(p),
+            s=_name(s),
+            weight=p.visual_weight,
+        )
+    if not math.isfinite(hi):
+        return tr(
+            'The "{p}" control carries {ratio:.1f} times the visual weight of the "{s}" control '
+            "(at least {lo:.1f} times).",
+            p=_name(p),
+            s=_name(s),
+            ratio=comparison.visual_weight_ratio,
+            lo=lo,
+        )
+    return tr(
+        'The "{p}" control carries {ratio:.1f} times the visual weight of the "{s}" control '
+        "(range {lo:.1f} to {hi:.1f}).",
+        p=_name(p),
+        s=_name(s),
+        ratio=comparison.visual_weight_ratio,
+        lo=lo,
+        hi=hi,
+    )
+
+
 def _statements(comparison: Comparison, levels: Levels) -> list[str]:
     p, s = comparison.promoted, comparison.suppressed
     lo, hi = comparison.area_ratio_range
@@ -162,16 +200,17 @@ def _statements(comparison: Comparison, levels: Levels) -> list[str]:
             lo=lo,
             hi=hi,
         ),
-        tr(
-            'The "{p}" control carries {ratio:.1f} times the visual weight of the "{s}" control '
-            "(range {lo:.1f} to {hi:.1f}).",
+        _weight_sentence(comparison),
+    ]
+    if not math.isfinite(hi):
+        sentences[0] = tr(
+            'The "{p}" control covers {ratio:.1f} times the area of the "{s}" control (at '
+            "least {lo:.1f} times, from moving every edge by 1 pixel).",
             p=_name(p),
             s=_name(s),
-            ratio=comparison.visual_weight_ratio,
-            lo=comparison.visual_weight_ratio_range[0],
-            hi=comparison.visual_weight_ratio_range[1],
-        ),
-    ]
+            ratio=comparison.area_ratio,
+            lo=lo,
+        )
     sentences += [text for text in (_text_sentence(p), _text_sentence(s)) if text]
     sentences.append(
         tr(

@@ -1,0 +1,110 @@
+"""The window's settings and recent cases: a small JSON file in the user's config folder.
+
+Not QSettings, so the CLI never needs Qt to read them. EVIDENCE_RECORDER_CONFIG_DIR moves the
+folder (tests, portable installs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from desktop.core.fsutil import write_durable
+
+log = logging.getLogger(__name__)
+
+RECENT_LIMIT = 12
+
+
+def config_dir() -> Path:
+    override = os.environ.get("EVIDENCE_RECORDER_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("evidence-recorder", appauthor=False))
+
+
+def default_data_folder() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "Evidence Recorder"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """Everything the Settings dialog edits, with the defaults a new user gets."""
+
+    capture_target: str = "screen"
+    interval_seconds: float = 2.0
+    delay_seconds: int = 0
+    change_threshold: float = 0.0005  # fraction of pixels
+    hotkey_capture: str = "Ctrl+Shift+F9"
+    hotkey_note: str = "Ctrl+Shift+F10"
+    hotkey_pause: str = "Ctrl+Shift+F11"
+    area_ratio_threshold: float = 2.0
+    weight_ratio_threshold: float = 2.0
+    tsa_url: str = ""
+    language: str = "system"  # "system" | "en" | "zh"
+    data_folder: str = ""
+    recent: tuple[str, ...] = field(default=())
+
+    def with_recent(self, folder: Path) -> AppSettings:
+        path = str(folder.resolve())
+        recent = (path, *[p for p in self.recent if p != path])[:RECENT_LIMIT]
+        return replace(self, recent=recent)
+
+    def without_recent(self, folder: str) -> AppSettings:
+        return replace(self, recent=tuple(p for p in self.recent if p != folder))
+
+    def data_path(self) -> Path:
+        return Path(self.data_folder) if self.data_folder else default_data_folder()
+
+
+def load_settings(path: Path | None = None) -> AppSettings:
+    """The saved settings; unknown keys are ignored and a damaged file gives the defaults."""
+    path = path or config_dir() / "settings.json"
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return AppSettings()
+    except (OSError, ValueError) as error:
+        log.warning("settings %s unreadable (%s); using defaults", path, error)
+        return AppSettings()
+    known = {f.name: f for f in fields(AppSettings)}
+    values: dict[str, Any] = {}
+    defaults = AppSettings()
+    for name, value in raw.items() if isinstance(raw, dict) else ():
+        if name not in known:
+            continue
+        default = getattr(defaults, name)
+        if name == "recent" and isinstance(value, list):
+            values[name] = tuple(str(v) for v in value)
+        elif isinstance(default, bool) or type(value) is type(default):
+            values[name] = value
+        elif isinstance(default, float) and isinstance(value, int):
+            values[name] = float(value)
+    return AppSettings(**values)
+
+
+def save_settings(settings: AppSettings, path: Path | None = None) -> None:
+    path = path or config_dir() / "settings.json"
+    data = asdict(settings)
+    data["recent"] = list(settings.recent)
+    payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()  # left by a killed process
+        write_durable(temp, payload, error_folder=path.parent)
+        os.replace(temp, path)
+    except Exception as error:  # noqa: BLE001 - settings must never stop the window
+        log.warning("could not save settings to %s: %s", path, error)
+        with contextlib.suppress(OSError):
+            path.with_suffix(".tmp").unlink()

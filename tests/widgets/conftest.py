@@ -1,0 +1,7 @@
+"""Widget tests run offscreen unless a display was chosen on purpose."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

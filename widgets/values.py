@@ -1,0 +1,87 @@
+"""Plain values the app hands to widgets and widgets hand back (no Qt, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("promoted", "suppressed", "other")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in physical pixels of an image: x, y, width, height."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A control marked on a capture: what it is and where."""
+
+    label: str
+    role: str  # one of ROLES
+    box: Box
+    source: str = "user"  # "user" | "auto"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A drawn box, arrow or text, or a redaction, in image pixels.
+
+    For "arrow" the line runs from (box.x, box.y) to (box.x + box.width, box.y + box.height);
+    width and height may then be negative.
+    """
+
+    kind: str  # "box" | "arrow" | "text" | "redact"
+    box: Box
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """One measured control, as the measurement table shows it."""
+
+    id: str
+    label: str
+    role: str
+    box: Box
+    area_css: float
+    text_color: str  # "#rrggbb"
+    fill_color: str
+    background_color: str
+    text_contrast: float | None
+    surface_contrast: float | None
+    visual_weight: float | None
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """A promoted control against a suppressed one, with the sentences that say it."""
+
+    promoted: str
+    suppressed: str
+    area_ratio: float
+    area_ratio_range: tuple[float, float]
+    visual_weight_ratio: float
+    asymmetric: bool
+    statements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One event of a case as the timeline lists it."""
+
+    seq: int
+    kind: str  # the event type: "capture", "import", "video_frame", "note", "journey", ...
+    local_time: str  # local time with offset, as logged
+    journey: str | None
+    text: str = ""  # a note's text, or a short description of the event
+    image_path: str | None = None  # the original (or keyframe) a thumbnail is made from
+    suspect: str | None = None  # why a capture looks wrong, if it does
+    withdrawn: bool = False
+    measured: bool = False
+    attached_to: int | None = None  # a note attached to capture #attached_to
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
