@@ -214,6 +214,9 @@ class Controller(QObject):
         self._fill_monitors()
         self.start_hotkeys()
         self._make_tray()
+        # Import the heavy parts (ReportLab, analysis, OCR glue) on a worker now, so the first
+        # report or measurement does not compile modules on the GUI thread.
+        run_in_background(_warm_imports, name="warm-up")
 
     # -- hotkeys and tray -------------------------------------------------------------------
     def start_hotkeys(self) -> HotkeyStatus:
@@ -882,11 +885,12 @@ class Controller(QObject):
         session, dialog = self.session, self.report_dialog
         if session is None:
             return None
+        from desktop.app.report_process import build_report_in_process
         from desktop.core.report.bundle import export_bundle
-        from desktop.core.report.pdf import ReportCancelledError, build_report, log_report
+        from desktop.core.report.pdf import log_report
 
         def work(context: TaskContext) -> tuple[Path, Path | None]:
-            result = build_report(
+            result = build_report_in_process(
                 session.folder,
                 Path(options.pdf_path),
                 language=options.language,
@@ -896,8 +900,6 @@ class Controller(QObject):
                 progress=lambda done, total: context.progress(done, total, "report"),
                 cancelled=context.cancelled,
             )
-            if context.cancelled():
-                raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
             # The case's one writer is thread-safe: its lock orders this after other writes.
             log_report(session.writer, result, options.language)
             bundle = None
@@ -984,6 +986,7 @@ class Controller(QObject):
             language_changed = values.language != self.settings.language
             self.settings = replace(self.settings, **{n: getattr(values, n) for n in names})
             save_settings(self.settings)
+            self.start_hotkeys()  # new keys take effect at once
             if language_changed:
                 self.tell(tr("The new language is used from the next start of the program."))
 
@@ -1037,6 +1040,22 @@ class Controller(QObject):
         if self.record_window is not None:
             self.record_window.close()
         shutdown_runner(wait=True)
+
+
+def _warm_imports(_context: TaskContext) -> None:
+    import importlib
+
+    for name in (
+        "desktop.core.report.pdf",
+        "desktop.core.report.bundle",
+        "desktop.core.analysis.record",
+        "desktop.core.redact",
+        "desktop.core.verify",
+        "desktop.core.imports",
+        "reportlab.platypus",
+        "reportlab.pdfgen.canvas",
+    ):
+        importlib.import_module(name)
 
 
 def _action_word(action: str) -> str:

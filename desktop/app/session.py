@@ -19,7 +19,7 @@ from desktop.core.capture.capture import (
     capture_once,
     run_interval,
 )
-from desktop.core.capture.checks import reason_text
+from desktop.core.capture.checks import hint_text, reason_text
 from desktop.core.capture.frame import CaptureBackend
 from desktop.core.case import CaseWriter, named_files
 from desktop.core.i18n import current_language, tr
@@ -231,7 +231,10 @@ class CaseSession(QObject):
                 self.writer, self._backend_here(), target, trigger=trigger
             )
             check = outcome.check
-            suspect = reason_text(check.reason, check.colour) if check.suspect else None
+            suspect = None
+            if check.suspect:  # why, and what the person can do about it
+                hints = [hint_text(code) for code in check.hints]
+                suspect = "\n".join([reason_text(check.reason, check.colour), *hints])
             return CaptureResult(outcome.event.seq, outcome.event.local, suspect)
 
         return self._write(grab_and_log, self.capture_done.emit, name="capture")

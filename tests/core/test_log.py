@@ -108,3 +108,14 @@ def test_torn_tail_is_reported_then_sealed(case: CaseWriter) -> None:
     assert repaired.data["torn_text"] == '{"data":{"text":"half a li'
     assert verify_case(case.folder).ok
     assert reopened.add_note("after repair").seq == len(log.read_bytes().splitlines()) - 1
+
+
+def test_hashes_taken_from_line_bytes_match_the_canonical_encoding(case: CaseWriter) -> None:
+    """Opening a case hashes each line from its bytes; nested "hash" keys must not confuse it."""
+    from desktop.core.log import _line_hash, record_hash
+
+    with case.transaction() as tx:
+        tx.add("note", {"hash": "0" * 64, "text": '"hash":"x",', "nested": {"hash": 1}}, None)
+    for raw in (case.folder / LOG_NAME).read_bytes().splitlines():
+        record = json.loads(raw)
+        assert _line_hash(raw, record, True) == record_hash(record) == record["hash"]
