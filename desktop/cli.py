@@ -100,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--reason", required=True)
     withdraw.set_defaults(run=_cmd_withdraw)
 
+    redact = commands.add_parser(
+        "redact",
+        help=tr("make a copy of a capture with areas removed (filled black); the original stays"),
+    )
+    redact.add_argument("dir", type=Path)
+    redact.add_argument("--capture", type=_seq, required=True, help=tr("the capture's number"))
+    redact.add_argument(
+        "--rect",
+        action="append",
+        required=True,
+        metavar="X,Y,W,H",
+        help=tr("an area to remove, in pixels of the image; repeat it"),
+    )
+    redact.add_argument("--reason", required=True, help=tr("why, kept in the log"))
+    redact.set_defaults(run=_cmd_redact)
+
     show = commands.add_parser("log", help=tr("list the case's events"))
     show.add_argument("dir", type=Path)
     show.add_argument("--json", action="store_true", help=tr("print one JSON document"))
@@ -323,6 +339,28 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
             "#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",
             seq=event.seq,
             target=args.seq,
+        )
+    )
+    return 0
+
+
+def _cmd_redact(args: argparse.Namespace) -> int:
+    from desktop.core.capture.screens import parse_region
+    from desktop.core.case import CaseWriter, named_files
+    from desktop.core.redact import Edit, edit_capture
+
+    rects = [parse_region(text) for text in args.rect]
+    edits = [Edit("redact", r.x, r.y, r.width, r.height) for r in rects]
+    with CaseWriter(args.dir) as writer:
+        event = edit_capture(writer, args.capture, edits, args.reason)
+    print(
+        tr(
+            "#{seq}: {count} areas of #{capture} removed in {path}; reports fill them in every "
+            "image and bundles leave the original out.",
+            seq=event.seq,
+            count=len(edits),
+            capture=args.capture,
+            path=named_files(event)[0].path,
         )
     )
     return 0

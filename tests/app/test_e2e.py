@@ -104,12 +104,15 @@ def test_the_window_records_measures_reports_and_verifies(tmp_path: Path) -> Non
     with Image.open(page) as image:
         want = np.asarray(image.convert("RGB"))
     assert got.shape == want.shape and np.array_equal(got, want)
-    # The whole-screen capture did not show the recorder's own window (it hides itself).
-    analysis = (
-        next(e for e in events if e.type == "analysis")["data"]
-        if False
-        else next(e for e in events if e.type == "analysis").data
-    )
+    # The whole-screen capture shows the page and nothing of the recorder (it hides itself):
+    # everything outside the page is the empty (black) X root window.
+    with Image.open(case / captures[0].data["file"]["path"]) as image:
+        screen = np.asarray(image.convert("RGB")).copy()
+    x, y = PAGE_AT
+    assert np.array_equal(screen[y : y + PAGE_SIZE[1], x : x + PAGE_SIZE[0]], want)
+    screen[y : y + PAGE_SIZE[1], x : x + PAGE_SIZE[0]] = 0
+    assert not screen.any(), "the recorder's window appears in its own capture"
+    analysis = next(e for e in events if e.type == "analysis").data
     comparison = analysis["result"]["comparisons"][0]
     assert comparison["asymmetric"] is True and comparison["area_ratio"] > 10
     assert verify_case(case).ok

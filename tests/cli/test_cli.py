@@ -185,3 +185,19 @@ def test_console_script_is_installed() -> None:
         ["evidence-recorder", "--version"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and done.stdout.strip()
+
+
+def test_redact_makes_a_logged_copy_and_the_case_still_verifies(
+    case_dir: Path, tmp_path: Path
+) -> None:
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(image_bytes("PNG"))
+    assert run("import", case_dir, shot).returncode == 0
+    events = json.loads(run("log", case_dir, "--json").stdout)["events"]
+    seq = next(e["seq"] for e in events if e["type"] == "import")
+    done = run("redact", case_dir, "--capture", seq, "--rect", "0,0,50,40", "--reason", "phone")
+    assert done.returncode == 0, done.stderr
+    assert "removed" in done.stdout
+    bad = run("redact", case_dir, "--capture", seq, "--rect", "9000,9000,5,5", "--reason", "x")
+    assert bad.returncode == 2 and "cover part of the image" in bad.stderr
+    assert run("verify", case_dir).returncode == 0
