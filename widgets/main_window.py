@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
     close_case_requested = Signal()
     report_requested = Signal()
     verify_requested = Signal()
+    timestamp_requested = Signal()
     settings_requested = Signal()
     record_window_requested = Signal()
     import_requested = Signal()
@@ -168,8 +169,16 @@ class MainWindow(QMainWindow):
             self.tr("Build &report and bundle…"), self.report_requested, "Ctrl+R"
         )
         self.verify_action = self._action(self.tr("&Verify case"), self.verify_requested)
+        self.timestamp_action = self._action(
+            self.tr("Get a trusted &timestamp…"), self.timestamp_requested
+        )
         self.close_action = self._action(self.tr("&Close case"), self.close_case_requested)
-        for action in (self.import_action, self.report_action, self.verify_action):
+        for action in (
+            self.import_action,
+            self.report_action,
+            self.verify_action,
+            self.timestamp_action,
+        ):
             case.addAction(action)
         case.addSeparator()
         case.addAction(self.close_action)
@@ -195,6 +204,7 @@ class MainWindow(QMainWindow):
         )
         help_menu.addAction(self._action(self.tr("&About Evidence Recorder"), self.about_requested))
         self.case_actions = [
+            self.timestamp_action,
             self.import_action,
             self.report_action,
             self.verify_action,

@@ -168,6 +168,7 @@ class Controller(QObject):
         w.close_case_requested.connect(self.close_case)
         w.report_requested.connect(self.show_report_dialog)
         w.verify_requested.connect(self.verify)
+        w.timestamp_requested.connect(self.request_timestamp)
         w.settings_requested.connect(self.show_settings)
         w.record_window_requested.connect(self.show_record_window)
         w.import_requested.connect(self.import_files)
@@ -341,7 +342,8 @@ class Controller(QObject):
                 except (OSError, ValueError, KeyError):
                     missing = True
             count = sum(1 for _ in (folder / "originals").iterdir()) if not missing else 0
-            cases.append(RecentCase(path, title, "", count, missing))
+            last = _last_event_time(folder) if not missing else ""
+            cases.append(RecentCase(path, title, last, count, missing))
         self.window.start_page.set_recent(cases)
 
     def _remember(self, folder: Path) -> None:
@@ -971,6 +973,38 @@ class Controller(QObject):
 
         return run_in_background(lambda _c: verify_case(session.folder), checked, self.failed)
 
+    def request_timestamp(self, confirmed: bool = False) -> Task | None:
+        """Ask the timestamp authority set in Settings to sign the last log hash."""
+        session, url = self.session, self.settings.tsa_url.strip()
+        if session is None:
+            return None
+        if not url:
+            self.tell(
+                tr(
+                    "No timestamp authority is set. Add one in Settings (Trusted time) if you "
+                    "want one; nothing is sent anywhere otherwise."
+                )
+            )
+            return None
+        if not confirmed:
+            answer = QMessageBox.question(
+                self.window,
+                tr("Get a trusted timestamp"),
+                tr(
+                    "Send the hash of the last log line (64 characters, no screenshots or notes) "
+                    "to {url}? It signs that the case existed unchanged at this moment.",
+                    url=url,
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        from desktop.core.timestamp import describe_timestamp, request_timestamp
+
+        def stamped(event: Any) -> None:
+            self.status(str(describe_timestamp(event)["statement"]))
+
+        return session.call_writer(lambda w: request_timestamp(w, url), stamped, name="timestamp")
+
     # -- settings and the rest --------------------------------------------------------------
     def show_settings(self) -> SettingsDialog:
         names = {f.name for f in fields(SettingsValues)}
@@ -1040,6 +1074,22 @@ class Controller(QObject):
         if self.record_window is not None:
             self.record_window.close()
         shutdown_runner(wait=True)
+
+
+def _last_event_time(folder: Path) -> str:
+    """The local time of a case's last event, from the end of its log ("" if unreadable)."""
+    import json
+
+    try:
+        with (folder / "log.jsonl").open("rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - 65536))
+            lines = handle.read().splitlines()
+        record = json.loads(lines[-1]) if lines else {}
+        return str(record.get("local", ""))[:16].replace("T", " ")
+    except (OSError, ValueError, AttributeError):
+        return ""
 
 
 def _warm_imports(_context: TaskContext) -> None:

@@ -236,6 +236,10 @@ Choose one on the timeline, or take a screenshot.</source>
         <translation>校验案件(&amp;V)</translation>
     </message>
     <message>
+        <source>Get a trusted &amp;timestamp…</source>
+        <translation>获取可信时间戳(&amp;T)…</translation>
+    </message>
+    <message>
         <source>&amp;Close case</source>
         <translation>关闭案件(&amp;C)</translation>
     </message>

@@ -251,3 +251,31 @@ def test_the_chinese_window_and_dialogs_show_no_english(
     finally:
         install_translations("en")
         QApplication.processEvents()
+
+
+def test_a_trusted_timestamp_goes_only_to_the_authority_set(
+    qtbot: object, controller: Controller, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from tests.core.test_timestamp import Authority, Server, make_keys
+
+    open_case(qtbot, controller, tmp_path / "case")
+    session = controller.session
+    assert session is not None
+    assert controller.request_timestamp(confirmed=True) is None  # none set: nothing sent
+    assert "No timestamp authority" in (controller.last_error or "")
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    server = Server(Authority(make_keys("ecdsa")))
+    try:
+        controller.settings = replace(controller.settings, tsa_url=server.url)
+        task = controller.request_timestamp(confirmed=True)
+        assert task is not None
+        wait(qtbot, lambda: any(e.type == "timestamp" for e in session.events))
+    finally:
+        server.close()
+    from desktop.core.verify import verify_case
+
+    report = verify_case(session.folder)
+    assert report.ok and report.timestamps
