@@ -54,7 +54,9 @@ def describe_event(event: Event) -> str:
     if event.type in ("capture_failed", "capture_skipped"):
         return str(data.get("reason", ""))
     if event.type == "mark":
-        return f"{data.get('label', '')} ({data.get('role', '')}) #{data.get('capture')}"
+        roles = {"promoted": tr("promoted"), "suppressed": tr("suppressed"), "other": tr("other")}
+        role = roles.get(str(data.get("role")), str(data.get("role", "")))
+        return f"{data.get('label', '')} ({role}) #{data.get('capture')}"
     if event.type == "analysis":
         comparisons = data.get("result", {}).get("comparisons", [])
         if comparisons:
