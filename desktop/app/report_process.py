@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import queue
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,9 @@ def _child(arguments: dict[str, Any], messages: Any) -> None:
     from desktop.core.report.pdf import build_report
 
     set_language(arguments.pop("messages_language"))
+    if hasattr(os, "nice"):  # yield the CPU to the window and to captures (2-core laptops)
+        with contextlib.suppress(OSError):
+            os.nice(10)
     try:
         result = build_report(
             progress=lambda done, total: messages.put(("progress", done, total)), **arguments

@@ -137,6 +137,7 @@ class LogFollower:
             start_line=self.lines + 1,
             prev_hash=self.prev,
             next_seq=self.next_seq,
+            check=False,  # showing events; `verify` is the check
         )
         if scan.events:
             self.prev = scan.events[-1].hash

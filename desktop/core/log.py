@@ -136,6 +136,7 @@ def scan_bytes(
     start_line: int = 1,
     prev_hash: str = GENESIS,
     next_seq: int = 0,
+    check: bool = True,
 ) -> LogScan:
     """Parse log bytes and check every line's form, hash, link and sequence number.
 
@@ -153,13 +154,13 @@ def scan_bytes(
         offset += len(raw) + 1
         scan.lines += 1
         problems_before = len(scan.problems)
-        record = _parse_line(raw, line_no, scan.problems)
+        record = _parse_line(raw, line_no, scan.problems, check)
         if record is None:
             expected_seq += 1
             continue
         seq = record["seq"]
         canonical = len(scan.problems) == problems_before
-        if _line_hash(raw, record, canonical) != record["hash"]:
+        if check and _line_hash(raw, record, canonical) != record["hash"]:
             scan.problems.append(
                 LogProblem(
                     "hash_mismatch", line_no, seq, "the line was changed after it was written"
@@ -208,7 +209,9 @@ def _line_hash(raw: bytes, record: Mapping[str, Any], canonical: bool) -> str:
     return record_hash(record)
 
 
-def _parse_line(raw: bytes, line_no: int, problems: list[LogProblem]) -> dict[str, Any] | None:
+def _parse_line(
+    raw: bytes, line_no: int, problems: list[LogProblem], check: bool = True
+) -> dict[str, Any] | None:
     try:
         record = json.loads(raw)
     except ValueError:
@@ -224,7 +227,7 @@ def _parse_line(raw: bytes, line_no: int, problems: list[LogProblem]) -> dict[st
                 LogProblem("unreadable_line", line_no, None, f"field {name!r} missing or wrong")
             )
             return None
-    if canonical_json(record) != raw:
+    if check and canonical_json(record) != raw:
         problems.append(
             LogProblem(
                 "not_canonical",
@@ -351,6 +354,9 @@ class EventLog:
             start_line=self._lines + 1,
             prev_hash=GENESIS if self.last is None else self.last.hash,
             next_seq=0 if self.last is None else self.last.seq + 1,
+            # Appending needs the tail, not a verdict: `verify` re-hashes every line, and
+            # skipping it here halves the time to open a case of thousands of captures.
+            check=False,
         )
         for event in scan.events:
             self.observer.apply(event)
