@@ -390,7 +390,7 @@ class Controller(QObject):
 
     def open_case(self, folder: Path) -> Task:
         def open_writer(_context: TaskContext) -> CaseWriter:
-            return CaseWriter(folder)
+            return CaseWriter(folder, keep_events=True)
 
         return run_in_background(open_writer, self._opened, self.failed, name="open", pool="writer")
 

@@ -124,6 +124,12 @@ class LogFollower:
         self.prev = "0" * 64
         self.next_seq = 0
 
+    def start_after(self, events: list[Event], offset: int, lines: int) -> None:
+        """Continue after events already read (by the writer, when it opened the case)."""
+        self.offset, self.lines = offset, lines
+        if events:
+            self.prev, self.next_seq = events[-1].hash, events[-1].seq + 1
+
     def read_new(self) -> list[Event]:
         try:
             with self.path.open("rb") as handle:
@@ -215,8 +221,23 @@ class CaseSession(QObject):
             self.crashed.emit(failure)
 
     def load(self) -> Task:
-        """Read the whole log once (on the writer thread) and publish it."""
-        return self._write(lambda _c: None, name="load")
+        """Publish the whole log (on the writer thread), reusing what the writer read at open."""
+
+        def adopt(_context: TaskContext) -> list[Event]:
+            log = self.writer.log
+            if log.seen is None or self._follower.offset:
+                return []
+            seen, log.seen = log.seen, None
+            self._follower.start_after(seen, log.seen_size, log.seen_lines)
+            return seen
+
+        def job(context: TaskContext) -> tuple[None, list[Event]]:
+            return None, adopt(context) + self._follower.read_new()
+
+        def done(value: tuple[None, list[Event]]) -> None:
+            self._publish(value[1])
+
+        return run_in_background(job, done, self._on_error, name="load", pool="writer")
 
     def refresh(self) -> Task:
         """Publish lines another process (a CLI capture bound to a hotkey) appended."""

@@ -258,6 +258,7 @@ class CaseWriter:
         clock: Clock | None = None,
         lock_timeout: float = 5.0,
         screens: list[dict[str, Any]] | None = None,
+        keep_events: bool = False,
         _creating: bool = False,
     ) -> None:
         self.folder = folder
@@ -274,6 +275,8 @@ class CaseWriter:
             observer=self.state,
         )
         self._staging_owner: CaseLock | None = None
+        if keep_events:
+            self.log.seen = []  # the events read at open: see opened_events()
         if not _creating:
             with self.transaction() as tx:
                 self._recover_staging(tx)

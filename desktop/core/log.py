@@ -334,6 +334,11 @@ class EventLog:
         # The OS lock keeps other processes out; this keeps this process's threads (the
         # window's writer, an interval capture's encoder) from sharing one lock handle.
         self._threads = threading.Lock()
+        # When a list, every event read from the file (not those this process appends) is
+        # kept in it, so a window opening a case need not read the log a second time.
+        self.seen: list[Event] | None = None
+        self.seen_size = 0  # bytes and lines of the file those events came from
+        self.seen_lines = 0
 
     def _refresh(self, transaction: Transaction) -> None:
         """Take in lines other processes appended since we last looked, and seal a torn tail."""
@@ -358,6 +363,9 @@ class EventLog:
             # skipping it here halves the time to open a case of thousands of captures.
             check=False,
         )
+        if self.seen is not None:
+            self.seen.extend(scan.events)
+            self.seen_size, self.seen_lines = scan.good_size, self._lines + scan.lines
         for event in scan.events:
             self.observer.apply(event)
         if scan.events:
@@ -429,4 +437,6 @@ class EventLog:
     def _reload_after_failure(self) -> None:
         """Forget cached state so the next transaction rebuilds it from the file."""
         self._size, self._lines, self.last = 0, 0, None
+        if self.seen is not None:
+            self.seen.clear()
         self.observer.reset()

@@ -60,9 +60,13 @@ def wait(qtbot: object, condition: object, timeout: int = 20000) -> None:
 
 
 def open_case(qtbot: object, controller: Controller, folder: Path) -> None:
-    create_case(folder, title="退订 test").close()
+    with create_case(folder, title="退订 test") as writer:
+        writer.add_note("written before the window opened the case")
     controller.open_case(folder)
-    wait(qtbot, lambda: controller.session is not None and len(controller.session.events) >= 2)
+    wait(qtbot, lambda: controller.session is not None and len(controller.session.events) >= 3)
+    # The events the writer read at open, then any it added itself, once each, in order.
+    shown = [(e.seq, e.hash) for e in controller.session.events]  # type: ignore[union-attr]
+    assert shown == [(e.seq, e.hash) for e in scan_log(folder / "log.jsonl").events]
 
 
 def test_a_job_through_the_controller_logs_everything_in_order(
@@ -83,10 +87,11 @@ def test_a_job_through_the_controller_logs_everything_in_order(
         controller._target(CaptureRequest("region"), Box(0, 0, 400, 300)), False
     )
     bar.note_submitted.emit("no downgrade button", True)
-    wait(qtbot, lambda: sum(e.type == "note" for e in session.events) == 2)
+    wait(qtbot, lambda: sum(e.type == "note" for e in session.events) == 3)
     events = scan_log(folder / "log.jsonl").events
     kinds = [(e.type, e.journey) for e in events if e.type in ("capture", "note", "journey")]
     assert kinds == [
+        ("note", None),
         ("journey", "upgrade"),
         ("capture", "upgrade"),
         ("note", "upgrade"),
