@@ -1,9 +1,9 @@
 """Update, fill and compile the window's Qt translation (resources/i18n/*.ts -> .qm).
 
-    python tools/qt_translations.py update            # pyside6-lupdate over widgets/
-    python tools/qt_translations.py fill FILE.json..  # {"Context|source": "译文"} into the .ts
-    python tools/qt_translations.py release           # pyside6-lrelease -> .qm (the build runs it)
-    python tools/qt_translations.py check             # exit 1 if a message is unfinished
+python tools/qt_translations.py update            # pyside6-lupdate over widgets/
+python tools/qt_translations.py fill FILE.json..  # {"Context|source": "译文"} into the .ts
+python tools/qt_translations.py release           # pyside6-lrelease -> .qm (the build runs it)
+python tools/qt_translations.py check             # exit 1 if a message is unfinished
 """
 
 from __future__ import annotations
