@@ -463,12 +463,15 @@ class CaseWriter:
         root = self.folder / STAGING
         if not root.is_dir():
             return
+        others = sorted(p for p in root.iterdir() if p.is_dir() and p.name != self.session)
+        if not others:
+            return  # nothing to recover: no need to look at every original
         missing = {
             named.sha256: named
             for named in self.state.files.values()
             if not (self.folder / named.path).exists()
         }
-        for session_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for session_dir in others:
             if session_dir.name == self.session:
                 continue
             owner = CaseLock(session_dir / STAGING_OWNER, timeout=0)
