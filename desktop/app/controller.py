@@ -708,7 +708,10 @@ class Controller(QObject):
         self._update_edits_bar()
         result = self.results.get(seq)
         if result:
-            caveats = [*result.get("image", {}).get("caveats", []), *result.get("notes", [])]
+            from desktop.core.analysis.image import caveat_text
+
+            logged = result.get("image", {}).get("caveats", [])
+            caveats = [caveat_text(c) for c in logged] + list(result.get("notes", []))
             self.window.panel.set_results(
                 control_rows(result), comparison_rows(result, self.language), caveats
             )

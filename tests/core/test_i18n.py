@@ -44,3 +44,18 @@ def test_language_follows_the_setting_and_the_locale(monkeypatch: pytest.MonkeyP
     assert detect_language() == "en"
     monkeypatch.setenv("EVIDENCE_RECORDER_LANG", "zh")
     assert detect_language() == "zh"
+
+
+def test_every_image_caveat_has_words_in_chinese() -> None:
+    """Caveats are logged in English; the window shows them through caveat_text."""
+    import re
+    from pathlib import Path
+
+    from desktop.core.analysis import image
+    from desktop.core.i18n import use_language
+
+    source = Path(image.__file__).read_text(encoding="utf-8")
+    caveats = re.findall(r'caveats\.append\("([^"]+)"\)', source)
+    assert len(caveats) >= 8
+    with use_language("zh"):
+        assert all(image.caveat_text(c) != c for c in caveats)

@@ -163,3 +163,28 @@ def _read(path: Path) -> bytes:
         raise AnalysisInputError(
             tr("Cannot read {path}: {reason}.", path=path, reason=error.strerror or error)
         ) from error
+
+
+def caveat_text(caveat: str) -> str:
+    """A caveat as logged (English, fixed) in the language of the messages."""
+    words = {
+        "16-bit greyscale reduced to 8 bits": tr("16-bit greyscale reduced to 8 bits"),
+        "palette image expanded": tr("palette image expanded"),
+        "transparent pixels flattened onto white": tr("transparent pixels flattened onto white"),
+        "embedded ICC profile converted to sRGB": tr("embedded ICC profile converted to sRGB"),
+        "embedded ICC profile could not be applied; sRGB assumed": tr(
+            "embedded ICC profile could not be applied; sRGB assumed"
+        ),
+        "no ICC profile: sRGB assumed": tr("no ICC profile: sRGB assumed"),
+        "CMYK converted to RGB without a profile (colours approximate)": tr(
+            "CMYK converted to RGB without a profile (colours approximate)"
+        ),
+        "greyscale image": tr("greyscale image"),
+        "lossy input: colours were clustered before taking modes": tr(
+            "lossy input: colours were clustered before taking modes"
+        ),
+        "scale factor unknown: 1.0 assumed (CSS px = physical px)": tr(
+            "scale factor unknown: 1.0 assumed (CSS px = physical px)"
+        ),
+    }
+    return words.get(caveat, caveat)
