@@ -133,7 +133,8 @@ class Controller(QObject):
         self.language = language
         self.backend_factory = backend_factory or default_backend_factory
         self.session: CaseSession | None = None
-        self.window = MainWindow(capture_shortcut=settings.hotkey_capture or "F9")
+        # F9 inside the window; the Settings hotkey (Ctrl+Shift+F9) works from any program.
+        self.window = MainWindow(capture_shortcut="F9")
         self.record_window: RecordBarWindow | None = None
         self.region_selector: RegionSelector | None = None
         self.shown_seq: int | None = None
@@ -644,11 +645,13 @@ class Controller(QObject):
         if self.record_window is None:
             from widgets.record_bar import RecordBar
 
-            self.record_window = RecordBarWindow(
-                RecordBar(capture_shortcut=self.settings.hotkey_capture)
-            )
+            bar = RecordBar(capture_shortcut="F9")
+            self.record_window = RecordBarWindow(bar)
             self._connect_bar(self.record_window.bar)
             self.record_window.show_main_requested.connect(self._raise_main)
+            QShortcut(
+                QKeySequence("F9"), self.record_window, lambda: self.capture(bar.capture_request())
+            )
             self._fill_monitors()
         self.record_window.bar.set_enabled_for_case(self.session is not None)
         self.record_window.show()

@@ -284,3 +284,24 @@ def test_a_trusted_timestamp_goes_only_to_the_authority_set(
 
     report = verify_case(session.folder)
     assert report.ok and report.timestamps
+
+
+def test_hotkeys_capture_and_pause_and_the_floating_bar(
+    qtbot: object, controller: Controller, tmp_path: Path
+) -> None:
+    open_case(qtbot, controller, tmp_path / "case")
+    session = controller.session
+    assert session is not None
+    controller.show_record_window()
+    assert controller.record_window is not None and controller.record_window.isVisible()
+    controller.hotkey("capture")
+    wait(qtbot, lambda: sum(e.type == "capture" for e in session.events) == 1)
+    controller.hotkey("pause")
+    assert session.paused
+    controller.hotkey("capture")  # ignored while paused
+    qtbot.wait(500)  # type: ignore[attr-defined]
+    assert sum(e.type == "capture" for e in session.events) == 1
+    controller.hotkey("pause")
+    assert not session.paused
+    text = controller.explain_hotkeys()
+    assert text  # says what works here (offscreen: nothing global, and why)
