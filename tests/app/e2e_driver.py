@@ -13,13 +13,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPushButton
 
-from desktop.app import controller as controller_module
 from desktop.app.main import Running, run
-from widgets.values import Box, Mark
+from widgets.values import Box
+from widgets.viewer import MarkDialog
 
 
 def wait_until(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
@@ -97,18 +97,38 @@ def main() -> None:
     seq = events_of("capture")[-1].seq  # type: ignore[attr-defined]
     window.timeline.select_seq(seq)
     wait_until(lambda: c.shown_seq == seq, "the capture in the viewer")
-    answers = iter(
-        [
-            Mark("Upgrade", "promoted", Box(100, 100, 400, 80)),
-            Mark("Cancel", "suppressed", Box(440, 330, 60, 20)),
-        ]
-    )
-    controller_module.MarkDialog.ask = staticmethod(  # type: ignore[method-assign]
-        lambda parent, box, suggestions, role="promoted", label="": next(answers)
-    )
-    window.viewer.set_tool("mark")
-    window.viewer.region_drawn.emit("mark", Box(100, 100, 400, 80))
-    window.viewer.region_drawn.emit("mark", Box(440, 330, 60, 20))
+    # Mark both controls as a person does: drag with the marking tool, then answer the
+    # real Mark dialog (role and label) that opens modally.
+    viewer = window.viewer
+    viewer.set_tool("mark")
+    viewer.fit_to_window()
+    QApplication.processEvents()
+
+    def answer(role: str, label: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, MarkDialog):
+            QTimer.singleShot(50, lambda: answer(role, label))
+            return
+        dialog.set_role(role)
+        dialog.set_label(label)
+        dialog.accept()
+
+    def drag(box: Box) -> None:
+        canvas = viewer.canvas()
+        start = canvas.mapFromScene(QPointF(box.x, box.y))
+        end = canvas.mapFromScene(QPointF(box.x + box.width, box.y + box.height))
+        left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QTest.mousePress(canvas.viewport(), left, none, start)
+        QTest.mouseMove(canvas.viewport(), (start + end) / 2)
+        QTest.mouseMove(canvas.viewport(), end)
+        QTest.mouseRelease(canvas.viewport(), left, none, end)
+
+    QTimer.singleShot(100, lambda: answer("promoted", "Upgrade"))
+    drag(Box(100, 100, 400, 80))
+    QTimer.singleShot(100, lambda: answer("suppressed", "Cancel"))
+    drag(Box(440, 330, 60, 20))
+    wait_until(lambda: len(c.marks.get(seq, [])) == 2, "two marks")
+    seen["mark_roles"] = [m.role for m in c.marks[seq]]
     seen["marks"] = len(c.marks.get(seq, []))
     window.panel.measure_requested.emit()
     wait_until(lambda: events_of("analysis"), "the measurement", timeout=120)

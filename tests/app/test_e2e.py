@@ -84,7 +84,7 @@ def test_the_window_records_measures_reports_and_verifies(tmp_path: Path) -> Non
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert "Evidence Recorder" in seen["title_start"]
     assert seen["title_case"].startswith("降级 Downgrade test")
-    assert seen["marks"] == 2
+    assert seen["marks"] == 2 and seen["mark_roles"] == ["promoted", "suppressed"]
     assert seen["verify_ok"] is True, seen["verify_text"]
 
     # The case folder: two journeys, two real captures, notes, marks, analysis, report.
