@@ -842,6 +842,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if language in ("en", "zh"):
             set_language(language)
     parser = build_parser()
+    words = [a for a in arguments if not a.startswith("-") and a not in ("en", "zh")]
+    commands = {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+    if words and words[0] not in commands and Path(words[0]).is_dir():
+        return _open_window(arguments)  # "evidence-recorder CASE_FOLDER": open it in the window
     args = parser.parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,

@@ -214,6 +214,20 @@ class Smoke:
                     "Qt's and the window's Chinese translations load", not failed, "; ".join(failed)
                 )
 
+    def window_report(self) -> None:
+        """The window builds a report in its own process (multiprocessing in a frozen app)."""
+        if not (self.work / "demo-case").is_dir():
+            self.check("gui --self-test with a report", False, "no demo case to use")
+            return
+        offscreen = {"QT_QPA_PLATFORM": "offscreen"}
+        result = self.run(GUI, "--self-test", "demo-case", "--lang", "en", env=offscreen)
+        output = result.stdout + result.stderr
+        self.check(
+            "gui --self-test builds a report in the report process",
+            result.returncode == 0 and "self-test report ok" in output,
+            output.strip().splitlines()[-1] if output.strip() else "",
+        )
+
     def size(self, budget_mib: float) -> None:
         total = _tree_size(self.bundle)
         internal = self.bundle / "_internal"
@@ -284,6 +298,7 @@ def main(argv: list[str]) -> int:
             smoke.command_line,
             smoke.ocr,
             smoke.window,
+            smoke.window_report,
         ]
         for step in steps:
             step()

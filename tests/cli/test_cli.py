@@ -201,3 +201,24 @@ def test_redact_makes_a_logged_copy_and_the_case_still_verifies(
     bad = run("redact", case_dir, "--capture", seq, "--rect", "9000,9000,5,5", "--reason", "x")
     assert bad.returncode == 2 and "cover part of the image" in bad.stderr
     assert run("verify", case_dir).returncode == 0
+
+
+def test_a_case_folder_opens_in_the_window_and_self_test_builds_its_report(
+    case_dir: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "EVIDENCE_RECORDER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--self-test", str(case_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test report ok" in done.stdout
+    assert run("verify", case_dir).returncode == 0
