@@ -593,11 +593,6 @@ def _cmd_screens(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ratio_value(value: object) -> float:
-    """A logged ratio; null stands for infinite (the suppressed control weighs nothing)."""
-    return float("inf") if value is None else float(value)  # type: ignore[arg-type]
-
-
 def _summary(event_type: str, data: dict[str, object]) -> str:
     if event_type == "note":
         text = str(data.get("text", "")).replace("\n", " ")
@@ -617,13 +612,15 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
     if event_type == "mark":
         return f'@#{data.get("capture")} {_word(str(data.get("role")))} "{data.get("label")}"'
     if event_type == "analysis":
+        from desktop.core.analysis.compare import logged_ratio
+
         result = data.get("result")
         comparisons = result.get("comparisons", []) if isinstance(result, dict) else []
         parts = [
             tr(
                 "area x{area:.1f}, weight x{weight:.1f}",
-                area=_ratio_value(c["area_ratio"]),
-                weight=_ratio_value(c["visual_weight_ratio"]),
+                area=logged_ratio(c["area_ratio"]),
+                weight=logged_ratio(c["visual_weight_ratio"]),
             )
             + (" " + tr("asymmetric") if c["asymmetric"] else "")
             for c in comparisons

@@ -17,16 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "i18n" / "evidence_recorder_zh_CN.ts"
 QM = TS.with_suffix(".qm")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def _tool(name: str) -> str:
-    import PySide6
+    from desktop.app.translations import pyside_tool
 
-    folder = Path(PySide6.__file__).parent
-    for candidate in (folder / name, folder / f"{name}.exe", folder / "Qt" / "bin" / name):
-        if candidate.is_file():
-            return str(candidate)
-    return f"pyside6-{name}"
+    return pyside_tool(name) or f"pyside6-{name}"
 
 
 def update() -> None:

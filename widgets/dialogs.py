@@ -45,6 +45,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.values import MIN_INTERVAL_S
+
 # Red and green that stay readable on light and dark window backgrounds.
 ERROR_COLOR = "#d32f2f"
 OK_COLOR = "#2e7d32"
@@ -736,7 +738,6 @@ class VerifyDialog(QDialog):
 
 CAPTURE_TARGETS = ("screen", "monitor", "window", "region")
 LANGUAGES = ("system", "en", "zh")
-MIN_INTERVAL_SECONDS = 0.5  # the capture core refuses faster intervals
 
 
 @dataclass(frozen=True)
@@ -1047,7 +1048,7 @@ class SettingsDialog(QDialog):
     def _validate(self) -> None:
         errors: dict[int, list[str]] = {}
         interval = ""
-        if self._interval.value() < MIN_INTERVAL_SECONDS:
+        if self._interval.value() < MIN_INTERVAL_S:
             interval = self.tr("The interval must be at least 0.5 seconds.")
             errors.setdefault(0, []).append(interval)
         self._show(self._interval_error, interval)

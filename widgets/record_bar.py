@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from widgets.values import MIN_INTERVAL_S
+
 TARGET_KINDS = ("screen", "monitor", "window", "region")
 BUILT_IN_JOURNEYS = ("upgrade", "downgrade")
 MAX_DELAY_S = 30
-MIN_INTERVAL_S = 0.5  # the same floor as desktop.core.capture.capture.MIN_INTERVAL_S
 MAX_INTERVAL_S = 3600.0
 _MONITOR_ROLE = Qt.ItemDataRole.UserRole + 1
 

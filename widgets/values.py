@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ROLES = ("promoted", "suppressed", "other")
+# The shortest interval capture period; the capture core refuses less (a test keeps them equal).
+MIN_INTERVAL_S = 0.5
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ from widgets.dialogs import (
     ReportDialog,
     ReportOptions,
     SettingsDialog,
-    SettingsValues,
     VerifyDialog,
 )
 from widgets.main_window import MainWindow, TrayMenu
@@ -77,25 +76,22 @@ def control_rows(result: dict[str, Any]) -> list[ControlRow]:
     return rows
 
 
-def _ratio(value: Any) -> float:
-    """A logged ratio; null stands for infinite (the suppressed control weighs nothing)."""
-    return float("inf") if value is None else float(value)
-
-
 def comparison_rows(result: dict[str, Any], language: str) -> list[ComparisonRow]:
+    from desktop.core.analysis.compare import logged_ratio
+
     rows = []
     for item in result.get("comparisons", []):
         statements = item.get("statements_zh" if language == "zh" else "statements") or item.get(
             "statements", []
         )
-        low, high = (_ratio(v) for v in item.get("area_ratio_range", [0.0, 0.0]))
+        low, high = (logged_ratio(v) for v in item.get("area_ratio_range", [0.0, 0.0]))
         rows.append(
             ComparisonRow(
                 promoted=str(item.get("promoted", "")),
                 suppressed=str(item.get("suppressed", "")),
-                area_ratio=_ratio(item.get("area_ratio")),
+                area_ratio=logged_ratio(item.get("area_ratio")),
                 area_ratio_range=(low, high),
-                visual_weight_ratio=_ratio(item.get("visual_weight_ratio")),
+                visual_weight_ratio=logged_ratio(item.get("visual_weight_ratio")),
                 asymmetric=bool(item.get("asymmetric")),
                 statements=tuple(str(s) for s in statements),
             )
@@ -147,6 +143,9 @@ class Controller(QObject):
         self.report_dialog: ReportDialog | None = None
         self.last_error: str | None = None  # what the person was last told went wrong
         self.capture_count = 0
+        self.last_capture: Event | None = None
+        self.journeys: list[str] = []  # offered in the record bar: upgrade, downgrade, then seen
+        self.active_journey: str | None = None
         self._hidden_for_capture = False
         self.hotkeys = GlobalHotkeys()
         self.hotkeys.triggered.connect(self.hotkey)
@@ -423,6 +422,9 @@ class Controller(QObject):
         session.capture_done.connect(self._capture_done)
         session.interval_running.connect(self._interval_running)
         self.capture_count = 0
+        self.last_capture = None
+        self.journeys = ["upgrade", "downgrade"]
+        self.active_journey = None
         self.marks.clear()
         self.results.clear()
         self.overlays.clear()
@@ -431,7 +433,7 @@ class Controller(QObject):
         self.window.viewer.set_image(None)
         self.window.panel.clear()
         self.window.set_case(writer.info.title)
-        self.window.record_bar.set_journeys(["upgrade", "downgrade"], None)
+        self.window.record_bar.set_journeys(self.journeys, None)
         self._remember(writer.folder)
         session.load()
 
@@ -449,36 +451,40 @@ class Controller(QObject):
 
     # -- events -----------------------------------------------------------------------------
     def _events_added(self, events: list[Event]) -> None:
+        """Take in newly logged events: timeline rows, journeys, measurements, the last capture."""
         assert self.session is not None
         session = self.session
+        items = timeline_items(events, session.folder, session.withdrawn, session.measured)
+        timeline = self.window.timeline
         if len(events) == len(session.events):
-            self.window.timeline.set_items(timeline_items(events, session.folder))
+            timeline.set_items(items)
         else:
-            # Withdrawals and measurements change earlier rows: rebuild those few cheaply.
-            touched = any(e.type in ("withdraw", "analysis") for e in events)
-            if touched:
-                self.window.timeline.set_items(timeline_items(session.events, session.folder))
-            else:
-                self.window.timeline.append_items(timeline_items(events, session.folder))
-        journeys = ["upgrade", "downgrade"]
-        active = None
-        for event in session.events:
-            if event.journey and event.journey not in journeys:
-                journeys.append(event.journey)
-            active = event.journey or active
-        self.window.record_bar.set_journeys(journeys, active)
+            # A withdrawal or a measurement changes an earlier row: the model replaces rows
+            # whose seq it already lists.
+            new = {e.seq for e in events}
+            changed = {e.data.get("target") for e in events if e.type == "withdraw"}
+            changed |= {e.data.get("capture") for e in events if e.type == "analysis"}
+            earlier = [session.by_seq[s] for s in changed if s in session.by_seq and s not in new]
+            before = timeline_items(earlier, session.folder, session.withdrawn, session.measured)
+            timeline.append_items(before + items)
         for event in events:
-            if event.type == "analysis":
+            if event.journey and event.journey not in self.journeys:
+                self.journeys.append(event.journey)
+            if event.journey:
+                self.active_journey = event.journey
+            if event.type == "capture":
+                self.capture_count += 1
+                self.last_capture = event
+            elif event.type == "analysis":
                 seq = int(event.data["capture"])
                 self.results[seq] = event.data.get("result", {})
                 self.overlays[seq] = str(session.folder / named_files(event)[0].path)
                 self.marks[seq] = marks_of(self.results[seq])
                 if seq == self.shown_seq:
                     self.show_capture(seq)
-        captures = [e for e in session.events if e.type == "capture"]
-        self.capture_count = len(captures)
-        if captures:
-            last = captures[-1]
+        self.window.record_bar.set_journeys(self.journeys, self.active_journey)
+        last = self.last_capture
+        if last is not None and last in events:
             check = last.data.get("check", {})
             warning = None
             if check.get("suspect"):
@@ -566,17 +572,13 @@ class Controller(QObject):
             self._grab(session, target)
 
     def _grab(self, session: CaseSession, target: CaptureTarget) -> None:
-        task = session.capture(target)
-        # Show the windows again as soon as the pixels are taken, even if it failed.
-        QTimer.singleShot(50, lambda: self._show_when_done(task))
+        session.capture(target, settled=self._capture_settled)
 
-    def _show_when_done(self, task: Task) -> None:
-        if task.done:
-            self._show_windows()
-            for bar in self._bars():
-                bar.set_busy(False)
-        else:
-            QTimer.singleShot(30, lambda: self._show_when_done(task))
+    def _capture_settled(self) -> None:
+        """The capture is logged or failed: show the windows again and free the bars."""
+        self._show_windows()
+        for bar in self._bars():
+            bar.set_busy(False)
 
     def _capture_done(self, result: CaptureResult) -> None:
         self.status(tr("Saved capture #{seq}.", seq=result.seq))
@@ -685,12 +687,7 @@ class Controller(QObject):
 
     # -- viewing and measuring --------------------------------------------------------------
     def _event(self, seq: int) -> Event | None:
-        if self.session is None:
-            return None
-        for event in reversed(self.session.events):
-            if event.seq == seq:
-                return event
-        return None
+        return None if self.session is None else self.session.by_seq.get(seq)
 
     def show_capture(self, seq: int) -> None:
         event = self._event(seq)
@@ -1013,18 +1010,12 @@ class Controller(QObject):
 
     # -- settings and the rest --------------------------------------------------------------
     def show_settings(self) -> SettingsDialog:
-        names = {f.name for f in fields(SettingsValues)}
-        current = SettingsValues(**{n: getattr(self.settings, n) for n in names})
-        dialog = SettingsDialog(
-            self.window,
-            current,
-            SettingsValues(**{n: getattr(AppSettings(), n) for n in names}),
-        )
+        dialog = SettingsDialog(self.window, self.settings, AppSettings())
 
         def accepted() -> None:
             values = dialog.values()
             language_changed = values.language != self.settings.language
-            self.settings = replace(self.settings, **{n: getattr(values, n) for n in names})
+            self.settings = replace(self.settings, **asdict(values))
             save_settings(self.settings)
             self.start_hotkeys()  # new keys take effect at once
             if language_changed:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import select
 import shlex
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +52,6 @@ class HotkeyStatus:
     platform: str
     active: dict[str, str] = field(default_factory=dict)  # action -> combo text
     failed: dict[str, str] = field(default_factory=dict)  # combo text -> reason
-
-
-def wayland_session() -> bool:
-    return (
-        bool(os.environ.get("WAYLAND_DISPLAY")) or os.environ.get("XDG_SESSION_TYPE") == "wayland"
-    )
 
 
 def cli_command(case: Path | None, action: str) -> str:
@@ -111,15 +103,10 @@ class GlobalHotkeys(QObject):
 
 
 def _platform_word() -> str:
-    if sys.platform == "win32":
-        return "windows"
-    if sys.platform == "darwin":
-        return "macos"
-    if wayland_session():
-        return "wayland"
-    if os.environ.get("DISPLAY"):
-        return "x11"
-    return "none"
+    from desktop.core.capture.backends import session_type
+
+    kind = session_type()
+    return "none" if kind == "unknown" else kind
 
 
 # -- X11: XGrabKey on the root window, read on a thread of its own ----------------------------

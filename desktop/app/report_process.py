@@ -8,6 +8,7 @@ its own interpreter: the window only reads progress messages from a queue.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -17,6 +18,8 @@ from typing import Any
 
 from desktop.core.errors import EvidenceError
 from desktop.core.i18n import tr
+
+log = logging.getLogger(__name__)
 
 
 def _child(arguments: dict[str, Any], messages: Any) -> None:
@@ -44,11 +47,7 @@ def _child(arguments: dict[str, Any], messages: Any) -> None:
 
 
 class ReportProcessError(EvidenceError):
-    """The report process failed in a way the person did not cause."""
-
-    def __init__(self, message: str, details: str = "") -> None:
-        super().__init__(message)
-        self.details = details
+    """The report process failed in a way the person did not cause (details in the log)."""
 
 
 def build_report_in_process(
@@ -64,7 +63,7 @@ def build_report_in_process(
 ) -> Any:
     """desktop.core.report.pdf.build_report, run in a spawned process; returns its result."""
     from desktop.core.i18n import current_language
-    from desktop.core.report.pdf import ReportCancelledError
+    from desktop.core.report.pdf import ReportCancelledError, partial_path
 
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
@@ -87,9 +86,9 @@ def build_report_in_process(
                 if cancelled():
                     process.terminate()
                     process.join(10)
-                    # The child writes to ".NAME.PID.tmp" and renames at the end.
-                    with contextlib.suppress(OSError):
-                        out.with_name(f".{out.name}.{process.pid}.tmp").unlink()
+                    if process.pid is not None:  # what the child wrote so far goes too
+                        with contextlib.suppress(OSError):
+                            partial_path(out, process.pid).unlink()
                     raise ReportCancelledError(
                         tr("The report was cancelled; nothing was written.")
                     ) from None
@@ -110,7 +109,8 @@ def build_report_in_process(
             elif kind == "failed":
                 raise EvidenceError(message[1])
             else:
-                raise ReportProcessError(message[1], message[2])
+                log.error("the report process failed:\n%s", message[2])
+                raise ReportProcessError(message[1])
     finally:
         process.join(30)
         messages.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,10 @@ def describe_event(event: Event) -> str:
     return ""
 
 
-def timeline_items(events: list[Event], folder: Path) -> list[TimelineItem]:
-    """Timeline rows for events, knowing which were later measured or withdrawn."""
-    withdrawn = {e.data.get("target") for e in events if e.type == "withdraw"}
-    measured = {e.data.get("capture") for e in events if e.type == "analysis"}
+def timeline_items(
+    events: list[Event], folder: Path, withdrawn: set[int], measured: set[int]
+) -> list[TimelineItem]:
+    """Timeline rows for events; `withdrawn` and `measured` name seqs later events changed."""
     items = []
     for event in events:
         image_path = None
@@ -177,6 +178,9 @@ class CaseSession(QObject):
         self.folder = writer.folder
         self.info = writer.info
         self.events: list[Event] = []
+        self.by_seq: dict[int, Event] = {}
+        self.withdrawn: set[int] = set()  # seqs a withdraw event names
+        self.measured: set[int] = set()  # captures an analysis event names
         self._follower = LogFollower(self.folder)
         self._backend_factory = backend_factory
         self._backend: CaptureBackend | None = None  # lives on the writer thread
@@ -190,8 +194,12 @@ class CaseSession(QObject):
         fn: Any,
         on_done: Any = None,
         name: str = "write",
+        settled: Callable[[], None] | None = None,
     ) -> Task:
-        """Run fn(context) on the writer thread, then publish the new events."""
+        """Run fn(context) on the writer thread, then publish the new events.
+
+        `settled` runs on the GUI thread afterwards, whether the write worked or failed.
+        """
 
         def job(context: TaskContext) -> tuple[Any, list[Event]]:
             result = fn(context)
@@ -202,12 +210,25 @@ class CaseSession(QObject):
             self._publish(events)
             if on_done is not None:
                 on_done(result)
+            if settled is not None:
+                settled()
 
-        return run_in_background(job, done, self._on_error, name=name, pool="writer")
+        def failed(failure: Failure) -> None:
+            self._on_error(failure)
+            if settled is not None:
+                settled()
+
+        return run_in_background(job, done, failed, name=name, pool="writer")
 
     def _publish(self, events: list[Event]) -> None:
         if events:
             self.events.extend(events)
+            for event in events:
+                self.by_seq[event.seq] = event
+                if event.type == "withdraw" and isinstance(event.data.get("target"), int):
+                    self.withdrawn.add(event.data["target"])
+                elif event.type == "analysis" and isinstance(event.data.get("capture"), int):
+                    self.measured.add(event.data["capture"])
             self.events_added.emit(events)
 
     def _on_error(self, failure: Failure) -> None:
@@ -249,7 +270,12 @@ class CaseSession(QObject):
             self._backend = self._backend_factory()
         return self._backend
 
-    def capture(self, target: CaptureTarget, trigger: str = "button") -> Task:
+    def capture(
+        self,
+        target: CaptureTarget,
+        trigger: str = "button",
+        settled: Callable[[], None] | None = None,
+    ) -> Task:
         def grab_and_log(_context: TaskContext) -> CaptureResult:
             outcome: CaptureOutcome = capture_once(
                 self.writer, self._backend_here(), target, trigger=trigger
@@ -261,7 +287,7 @@ class CaseSession(QObject):
                 suspect = "\n".join([reason_text(check.reason, check.colour), *hints])
             return CaptureResult(outcome.event.seq, outcome.event.local, suspect)
 
-        return self._write(grab_and_log, self.capture_done.emit, name="capture")
+        return self._write(grab_and_log, self.capture_done.emit, "capture", settled)
 
     def note(self, text: str, *, dead_end: bool = False, capture: int | None = None) -> Task:
         return self._write(
@@ -270,9 +296,6 @@ class CaseSession(QObject):
 
     def journey(self, name: str) -> Task:
         return self._write(lambda _c: self.writer.start_journey(name), name="journey")
-
-    def withdraw(self, seq: int, reason: str) -> Task:
-        return self._write(lambda _c: self.writer.withdraw(seq, reason), name="withdraw")
 
     def call_writer(self, fn: Any, on_done: Any = None, name: str = "write") -> Task:
         """Any other write: fn(writer) on the writer thread."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.fsutil import write_durable
+from widgets.dialogs import SettingsValues
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +38,10 @@ def default_data_folder() -> Path:
 
 
 @dataclass(frozen=True)
-class AppSettings:
-    """Everything the Settings dialog edits, with the defaults a new user gets."""
+class AppSettings(SettingsValues):
+    """What the Settings dialog edits (SettingsValues), and the recent cases, as saved."""
 
-    capture_target: str = "screen"
-    interval_seconds: float = 2.0
-    delay_seconds: int = 0
-    change_threshold: float = 0.0005  # fraction of pixels
-    hotkey_capture: str = "Ctrl+Shift+F9"
-    hotkey_note: str = "Ctrl+Shift+F10"
-    hotkey_pause: str = "Ctrl+Shift+F11"
-    area_ratio_threshold: float = 2.0
-    weight_ratio_threshold: float = 2.0
-    tsa_url: str = ""
-    language: str = "system"  # "system" | "en" | "zh"
-    data_folder: str = ""
+    interval_seconds: float = 2.0  # a new user's default: one screen every 2 s
     recent: tuple[str, ...] = field(default=())
 
     def with_recent(self, folder: Path) -> AppSettings:

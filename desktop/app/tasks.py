@@ -57,10 +57,6 @@ class Task(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
-    @property
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
-
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work has ended (not until its callbacks ran)."""
         return self._done.wait(timeout)
@@ -135,9 +131,6 @@ class BackgroundRunner(QObject):
 
         self._pools[pool].submit(work)
         return task
-
-    def busy(self) -> bool:
-        return any(not task.done for task in self._tasks)
 
     def shutdown(self, wait: bool = True) -> None:
         """Ask running work to stop, then let the pools finish (writes are never cut off)."""

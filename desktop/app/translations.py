@@ -26,19 +26,15 @@ def choose_language(setting: str) -> str:
     return "zh" if any(name.lower().startswith("zh") for name in names) else "en"
 
 
-def _lrelease() -> str | None:
-    """PySide6's lrelease (shipped in the wheel), or one on the PATH."""
+def pyside_tool(name: str) -> str | None:
+    """A Qt tool PySide6 ships in its wheel ("lrelease", "lupdate"), or one on the PATH."""
     import PySide6
 
     folder = Path(PySide6.__file__).parent
-    for candidate in (
-        folder / "lrelease",
-        folder / "lrelease.exe",
-        folder / "Qt" / "bin" / "lrelease",
-    ):
+    for candidate in (folder / name, folder / f"{name}.exe", folder / "Qt" / "bin" / name):
         if candidate.is_file():
             return str(candidate)
-    return shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+    return shutil.which(f"pyside6-{name}") or shutil.which(name)
 
 
 def compiled_translation() -> Path | None:
@@ -51,7 +47,7 @@ def compiled_translation() -> Path | None:
         return shipped
     if not source.is_file():
         return None
-    tool = _lrelease()
+    tool = pyside_tool("lrelease")
     if tool is None:
         log.warning("no lrelease found: the window stays in English")
         return None

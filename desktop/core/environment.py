@@ -41,14 +41,15 @@ def library_versions() -> dict[str, str | None]:
 
 
 def _program_roots() -> list[Path]:
-    import resources
-    import widgets
+    """The folders of the program's packages, found without importing them (no Qt here)."""
+    from importlib.util import find_spec
 
-    return [
-        Path(module.__file__).resolve().parent
-        for module in (desktop, widgets, resources)
-        if module.__file__
-    ]
+    roots = []
+    for name in ("desktop", "widgets", "resources"):
+        spec = find_spec(name)
+        if spec is not None and spec.origin:
+            roots.append(Path(spec.origin).resolve().parent)
+    return roots
 
 
 @cache

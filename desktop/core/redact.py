@@ -189,7 +189,7 @@ def edit_capture(writer: CaseWriter, seq: int, edits: Sequence[Edit], reason: st
         with Image.open(path) as opened:
             width, height = opened.size
     edits = _check(edits, width, height)
-    earlier = redactions_by_capture(scan_log(writer.log.path).events).get(seq, [])
+    earlier = redactions_by_capture(scan_log(writer.log.path, check=False).events).get(seq, [])
     redactions = [*earlier, *[(e.x, e.y, e.width, e.height) for e in edits if e.kind == "redact"]]
     scale = float(event.data.get("capture", {}).get("scale") or 1.0)
     png = render_edited(path, redactions, edits, scale)

@@ -18,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPushButton
 
 from desktop.app.main import Running, run
+from widgets.record_bar import CaptureRequest
 from widgets.values import Box
 from widgets.viewer import MarkDialog
 
@@ -87,7 +88,7 @@ def main() -> None:
     bar.journey_changed.emit("downgrade")
     wait_until(lambda: len(events_of("journey")) == 2, "the downgrade journey")
     c._capture_target(  # the region picker's result, as its signal hands it over
-        c._target(bar.capture_request().__class__("region"), Box(px, py, pw, ph)), hide=True
+        c._target(CaptureRequest("region"), Box(px, py, pw, ph)), hide=True
     )
     wait_until(lambda: len(events_of("capture")) == 2, "the second capture")
     c.note("Hotline said 48 hours", True)

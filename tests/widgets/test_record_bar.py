@@ -285,3 +285,10 @@ def test_window_pins_and_leads_back_to_the_main_window(qtbot: QtBot) -> None:
 @pytest.mark.gui
 def test_bar_is_compact(bar: RecordBar) -> None:
     assert bar.sizeHint().height() <= 48
+
+
+def test_the_shortest_interval_is_the_capture_cores() -> None:
+    from desktop.core.capture.capture import MIN_INTERVAL_S as CORE_MINIMUM
+    from widgets.values import MIN_INTERVAL_S
+
+    assert MIN_INTERVAL_S == CORE_MINIMUM

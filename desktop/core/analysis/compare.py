@@ -77,6 +77,11 @@ def _finite(value: float) -> float | None:
     return round(value, 3) if math.isfinite(value) else None
 
 
+def logged_ratio(value: object) -> float:
+    """A ratio as the log holds it; null stands for infinite (the suppressed side weighs 0)."""
+    return float("inf") if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _ratio(a: float, b: float) -> float:
     return a / b if b > 0 else float("inf")
 

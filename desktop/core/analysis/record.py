@@ -29,7 +29,8 @@ class RecordedAnalysis:
 
 def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
     """The event with that sequence number, its image file and the logged hash, checked."""
-    events = {event.seq: event for event in scan_log(folder / LOG_NAME).events}
+    # Only the events are needed here: the file's hash is checked below, `verify` checks lines.
+    events = {event.seq: event for event in scan_log(folder / LOG_NAME, check=False).events}
     event = events.get(seq)
     if event is None or event.type not in MEASURABLE or not named_files(event):
         raise AnalysisInputError(

@@ -108,7 +108,7 @@ def build_model(
 ) -> ReportModel:
     """Read the case (without changing it) and arrange it for the report."""
     info = read_case_info(folder)
-    scan = scan_log(folder / LOG_NAME)
+    scan = scan_log(folder / LOG_NAME, check=False)  # verify_case below does the checking
     events = scan.events
     verification = verify_case(folder)
     withdrawn = {

@@ -25,7 +25,6 @@ JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
 TIMELINE_TEXT = 240  # characters of a note in the timeline; the full text is in Notes
 CACHE = ("derived", "cache", "jpeg")
-QR_CACHE_KEY = "*qr-cache*"  # in the images map handed to the layout: the cache folder
 
 
 class ReportCancelledError(EvidenceError):
@@ -224,7 +223,9 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> A
     return table
 
 
-def _flowables(model: ReportModel, lang: str, images: dict[str, Path], prefix: str) -> list[Any]:
+def _flowables(
+    model: ReportModel, lang: str, images: dict[str, Path], prefix: str, cache: Path
+) -> list[Any]:
     """The whole story, in the report's language."""
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, Spacer
@@ -377,7 +378,7 @@ def _flowables(model: ReportModel, lang: str, images: dict[str, Path], prefix: s
     # One section per capture
     for entry in model.captures:
         story.append(PageBreak())
-        story.extend(_capture_section(entry, images, styles, width, heading, p))
+        story.extend(_capture_section(entry, images, cache, styles, width, heading, p))
 
     # Notes in full
     if model.notes:
@@ -450,6 +451,7 @@ def _details(event: Event, exhibits: dict[int, str]) -> str:
 def _capture_section(
     entry: CaptureEntry,
     images: dict[str, Path],
+    cache: Path,
     styles: dict[str, Any],
     width: float,
     heading: Callable[..., Any],
@@ -580,7 +582,7 @@ def _capture_section(
             )
         else:
             flow += [p(tr("Original (scaled copy)"), "small"), original]
-    drawing = _QrCode(*qr_modules(entry.sha256, images.get(QR_CACHE_KEY)), 24 * mm)
+    drawing = _QrCode(*qr_modules(entry.sha256, cache), 24 * mm)
     flow.append(Spacer(1, 3 * mm))
     flow.append(
         _table(
@@ -866,6 +868,11 @@ _EvidenceList: Any = None
 _QrCode: Any = None
 
 
+def partial_path(out: Path, pid: int) -> Path:
+    """Where process `pid` writes the report before renaming it to `out`."""
+    return out.with_name(f".{out.name}.{pid}.tmp")
+
+
 def build_report(
     folder: Path,
     out: Path | None = None,
@@ -902,7 +909,7 @@ def build_report(
             if c.overlay is not None and c.overlay.is_file()
         }
     )
-    images: dict[str, Path] = {QR_CACHE_KEY: cache}
+    images: dict[str, Path] = {}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
@@ -972,7 +979,7 @@ def build_report(
                 self.canv.bookmarkPage(key)
                 self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
 
-    temp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    temp = partial_path(out, os.getpid())
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with use_language(language):
@@ -991,7 +998,7 @@ def build_report(
                 invariant=1,
                 lang="zh-CN" if language == "zh" else "en",
             )
-            story = _flowables(model, language, images, exhibit_prefix)
+            story = _flowables(model, language, images, exhibit_prefix, cache)
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
             document.build(story, canvasmaker=NumberedCanvas)
