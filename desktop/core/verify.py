@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from desktop.core.case import (
@@ -19,6 +19,7 @@ from desktop.core.case import (
 )
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, LogProblem, scan_log
+from desktop.core.safepath import inside_or_none
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,6 @@ def _sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _inside(folder: Path, relative: str) -> Path | None:
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        return None
-    return folder.joinpath(*pure.parts)
-
-
 def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> VerifyReport:
     """Check a case folder completely; never changes anything.
 
@@ -160,7 +154,7 @@ def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> Veri
                 entry.path in justified
                 and withheld
                 and withheld.get(entry.path) == entry.sha256
-                and _inside(folder, entry.path) is not None
+                and inside_or_none(folder, entry.path) is not None
                 and not (folder / entry.path).exists()
             ):
                 report.withheld.append(entry.path)
@@ -202,7 +196,7 @@ def _check_named_file(
     folder: Path, seq: int, entry: NamedFile, staged: dict[str, Path]
 ) -> Finding | None:
     """The problem with one file an event vouches for, or None when it verifies."""
-    path = _inside(folder, entry.path)
+    path = inside_or_none(folder, entry.path)
     if path is None:
         message = tr("the event names a path outside the case: {path}", path=entry.path)
         return Finding("bad_path", f"seq {seq}", message)

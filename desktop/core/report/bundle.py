@@ -33,6 +33,7 @@ from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
+from desktop.core.safepath import is_safe_relative
 from desktop.core.verify import Finding, VerifyReport, verify_case
 
 MANIFEST = "manifest-sha256.txt"
@@ -57,7 +58,6 @@ MAX_UNPACKED_BYTES = 256 * 1024**3
 MAX_RATIO = 200  # uncompressed / compressed size of one member ...
 RATIO_FLOOR = 16 * 1024**2  # ... counted only for members bigger than this
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _LOG_KINDS = frozenset(
     {
         "hash_mismatch",
@@ -169,7 +169,7 @@ def write_bundle(
     withheld: dict[str, str] = {}
     for event in events:
         for named in named_files(event):
-            if not _safe_relative(named.path):
+            if not is_safe_relative(named.path):
                 raise _case_does_not_verify(folder)
             if named.path in to_withhold:
                 withheld[named.path] = named.sha256
@@ -441,13 +441,6 @@ def _hash_file(path: Path) -> tuple[str, int]:
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, "sha256").hexdigest()
     return digest, path.stat().st_size
-
-
-def _safe_relative(name: str) -> bool:
-    """A relative POSIX path with no way out of its folder, on any OS."""
-    if not name or "\x00" in name or "\\" in name or name.startswith("/") or _DRIVE.match(name):
-        return False
-    return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
 # -- the tag files: manifests, bag-info.txt, VERIFY.txt ----------------------------------------
@@ -812,7 +805,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
 def _check_members(infos: list[zipfile.ZipInfo], path: Path) -> None:
     """Refuse names that would land outside the folder, and sizes no real case has."""
     for info in infos:
-        if not _safe_relative(info.filename):
+        if not is_safe_relative(info.filename):
             raise BundleError(
                 tr(
                     "The bundle {path} holds a file named {name}, which would be written outside "
