@@ -19,6 +19,14 @@ def _english_messages() -> None:
     set_language("en")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Log checkpoints of the tests' cases go to a folder of the test run, not the user's cache."""
+    import os
+
+    os.environ["EVIDENCE_RECORDER_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 def make_image(width: int = 320, height: int = 240, seed: int = 0) -> Image.Image:
     """A small screenshot-like image: flat background, a bright button, some noise."""
     rng = np.random.default_rng(seed)

@@ -146,12 +146,16 @@ class LogFollower:
             next_seq=self.next_seq,
             check=False,  # showing events; `verify` is the check
         )
-        if scan.events:
-            self.prev = scan.events[-1].hash
-            self.next_seq = scan.events[-1].seq + 1
-        self.offset = scan.good_size
-        self.lines += scan.lines
-        return scan.events
+        events, offset, lines = scan.events, scan.good_size, scan.lines
+        if scan.unterminated_at is not None:
+            # The writer ends that line with its newline first: read it again then.
+            events, offset, lines = events[:-1], scan.unterminated_at, lines - 1
+        if events:
+            self.prev = events[-1].hash
+            self.next_seq = events[-1].seq + 1
+        self.offset = offset
+        self.lines += lines
+        return events
 
 
 class CaseSession(QObject):

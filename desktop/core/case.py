@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import desktop
+from desktop.core import checkpoint
 from desktop.core.clock import Clock, SystemClock, take_stamp
 from desktop.core.environment import collect_environment
 from desktop.core.errors import (
@@ -31,7 +32,15 @@ from desktop.core.fsutil import (
     write_new_file,
 )
 from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, Event, EventLog, TornTail, Transaction, canonical_json
+from desktop.core.log import (
+    LOG_NAME,
+    Event,
+    EventLog,
+    TornTail,
+    Transaction,
+    canonical_json,
+    find_event,
+)
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"
@@ -148,6 +157,48 @@ class CaseState:
     files: dict[str, NamedFile] = field(default_factory=dict)
     environment_digest: str | None = None
     pending_torn: TornTail | None = None
+    # Set when the state was resumed from a checkpoint: finds the type of an event that was
+    # not read in this process (types and files then hold only the events read since).
+    lookup: Callable[[int], Event | None] | None = None
+
+    def type_of(self, seq: int) -> str | None:
+        """The type of event `seq`, or None when the log has no such event."""
+        kind = self.types.get(seq)
+        if kind is None and self.lookup is not None:
+            found = self.lookup(seq)
+            if found is not None and found.seq == seq:
+                kind = self.types[seq] = found.type
+        return kind
+
+    def summary(self) -> dict[str, Any]:
+        """What a checkpoint keeps: everything here but the per-event maps."""
+        return {
+            "active_journey": self.active_journey,
+            "journeys": list(self.journeys),
+            "withdrawn": sorted(self.withdrawn),
+            "environment_digest": self.environment_digest,
+        }
+
+    def resume(self, summary: dict[str, Any], lookup: Callable[[int], Event | None]) -> None:
+        """Take the state a checkpoint kept (types of earlier events come from `lookup`)."""
+        journey = summary.get("active_journey")
+        journeys = summary.get("journeys")
+        withdrawn = summary.get("withdrawn")
+        digest = summary.get("environment_digest")
+        if not (
+            isinstance(journey, str | type(None))
+            and isinstance(journeys, list)
+            and all(isinstance(name, str) for name in journeys)
+            and isinstance(withdrawn, list)
+            and all(isinstance(seq, int) for seq in withdrawn)
+            and isinstance(digest, str | type(None))
+        ):
+            raise ValueError("checkpoint state has the wrong form")
+        self.active_journey = journey
+        self.journeys = list(journeys)
+        self.withdrawn = set(withdrawn)
+        self.environment_digest = digest
+        self.lookup = lookup
 
     def apply(self, event: Event) -> None:
         self.types[event.seq] = event.type
@@ -277,6 +328,8 @@ class CaseWriter:
         self._staging_owner: CaseLock | None = None
         if keep_events:
             self.log.seen = []  # the events read at open: see opened_events()
+        elif not _creating and not self._others_staging():
+            self._resume_from_checkpoint()
         if not _creating:
             with self.transaction() as tx:
                 self._recover_staging(tx)
@@ -287,6 +340,39 @@ class CaseWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _others_staging(self) -> bool:
+        """True when .staging/ holds another writer's folder: recovery needs the whole log."""
+        root = self.folder / STAGING
+        try:
+            return any(entry.is_dir() for entry in os.scandir(root))
+        except OSError:
+            return False
+
+    def _resume_from_checkpoint(self) -> None:
+        """Start from the noted end of the log, if the note still holds, instead of line one."""
+        log_path = self.folder / LOG_NAME
+        found = checkpoint.load(self.folder, self.info.id, log_path)
+        if found is None:
+            return
+        end = found.size
+        try:
+            self.state.resume(found.state, lambda seq: find_event(log_path, seq, end))
+        except ValueError:
+            self.state.reset()
+            return
+        self.log.resume(found.size, found.lines, found.last)
+
+    def save_checkpoint(self) -> None:
+        """Note where the log ends, so the next writer need not read it all (best effort)."""
+        last = self.log.last
+        if last is not None and self.log.size > 0:
+            summary = self.state.summary()
+            checkpoint.save(
+                self.folder,
+                self.info.id,
+                checkpoint.Checkpoint(self.log.size, self.log.lines, last, summary),
+            )
 
     def close(self) -> None:
         """Let go of this writer's staging folder (the case needs no other closing)."""
@@ -317,6 +403,8 @@ class CaseWriter:
     def transaction(self) -> Iterator[Transaction]:
         with self.log.transaction() as tx:
             yield tx
+            if self.log.lines + len(tx.pending) >= checkpoint.MIN_LINES:
+                tx.after_commit(self.save_checkpoint)
 
     def _add_environment(self, tx: Transaction) -> None:
         environment = collect_environment(self.clock, self.screens)
@@ -387,13 +475,13 @@ class CaseWriter:
             self._require(target, WITHDRAWABLE, tr("capture, import or note"))
             event = tx.add(
                 "withdraw",
-                {"target": target, "target_type": self.state.types[target], "reason": reason},
+                {"target": target, "target_type": self.state.type_of(target), "reason": reason},
                 self.state.active_journey,
             )
         return event
 
     def _require(self, seq: int, allowed: frozenset[str], what: str) -> None:
-        kind = self.state.types.get(seq)
+        kind = self.state.type_of(seq)
         if kind not in allowed:
             raise NoteError(
                 tr(

@@ -120,13 +120,137 @@ class TornTail:
 
 @dataclass
 class LogScan:
-    """What reading (part of) a log found."""
+    """What reading (part of) a log found.
+
+    `events` holds every event, or with a `keep` filter (scan_file) only those it kept; `count`,
+    `first` and `last` always describe all of them.
+    """
 
     events: list[Event] = field(default_factory=list)
     problems: list[LogProblem] = field(default_factory=list)
     torn: TornTail | None = None
     good_size: int = 0
     lines: int = 0
+    count: int = 0
+    first: Event | None = None
+    last: Event | None = None
+    # Where the last line starts when it is complete and verifies but its newline was never
+    # written (an editor that strips it, a copy cut at the last byte): it counts as a line.
+    unterminated_at: int | None = None
+
+    @property
+    def missing_newline(self) -> bool:
+        return self.unterminated_at is not None
+
+
+class LogScanner:
+    """Checks log lines one at a time (form, hash, link, sequence number), keeping little.
+
+    After a bad line, checking goes on from the hash that line claims, so one edited line is
+    reported once rather than breaking every line after it.
+    """
+
+    def __init__(
+        self,
+        *,
+        start_offset: int = 0,
+        start_line: int = 1,
+        prev_hash: str = GENESIS,
+        next_seq: int = 0,
+        check: bool = True,
+        keep: Callable[[Event], bool] | None = None,
+    ) -> None:
+        self.scan = LogScan(good_size=start_offset)
+        self._line_no = start_line
+        self._expected_prev = prev_hash
+        self._expected_seq = next_seq
+        self._check = check
+        self._keep = keep
+
+    def feed(self, raw: bytes) -> None:
+        """Take in one complete line (without its newline)."""
+        scan = self.scan
+        line_no = self._line_no
+        self._line_no += 1
+        scan.lines += 1
+        scan.good_size += len(raw) + 1
+        problems_before = len(scan.problems)
+        record = _parse_line(raw, line_no, scan.problems, self._check)
+        if record is None:
+            self._expected_seq += 1
+            return
+        canonical = len(scan.problems) == problems_before
+        if self._check and _line_hash(raw, record, canonical) != record["hash"]:
+            scan.problems.append(
+                LogProblem(
+                    "hash_mismatch",
+                    line_no,
+                    record["seq"],
+                    "the line was changed after it was written",
+                )
+            )
+        self._take(record, line_no)
+
+    def _take(self, record: dict[str, Any], line_no: int) -> None:
+        scan = self.scan
+        seq = record["seq"]
+        if record["prev"] != self._expected_prev:
+            scan.problems.append(
+                LogProblem(
+                    "broken_link",
+                    line_no,
+                    seq,
+                    "it does not name the previous line's hash (a line was removed, "
+                    "inserted or reordered before it)",
+                )
+            )
+        if seq != self._expected_seq:
+            scan.problems.append(
+                LogProblem(
+                    "sequence_gap", line_no, seq, f"sequence number {self._expected_seq} expected"
+                )
+            )
+        event = Event.from_record(record)
+        scan.count += 1
+        if scan.first is None:
+            scan.first = event
+        scan.last = event
+        if self._keep is None or self._keep(event):
+            scan.events.append(event)
+        self._expected_prev = record["hash"]
+        self._expected_seq = seq + 1
+
+    def finish(self, tail: bytes) -> LogScan:
+        """Take in the bytes after the last newline: a complete last line, or a torn one."""
+        scan = self.scan
+        if tail and self._complete_line(tail):
+            scan.unterminated_at = scan.good_size
+            scan.lines += 1
+            scan.good_size += len(tail)
+            self._line_no += 1
+        elif tail:
+            scan.torn = TornTail(
+                offset=scan.good_size,
+                length=len(tail),
+                sha256=hashlib.sha256(tail).hexdigest(),
+                text=tail.decode("utf-8", errors="replace"),
+            )
+        return scan
+
+    def _complete_line(self, raw: bytes) -> bool:
+        """True (and the line taken in) when `raw` is a whole, valid next line of the chain."""
+        problems: list[LogProblem] = []
+        record = _parse_line(raw, self._line_no, problems, True)
+        if (
+            record is None
+            or problems
+            or _line_hash(raw, record, True) != record["hash"]
+            or record["prev"] != self._expected_prev
+            or record["seq"] != self._expected_seq
+        ):
+            return False
+        self._take(record, self._line_no)
+        return True
 
 
 def scan_bytes(
@@ -138,60 +262,116 @@ def scan_bytes(
     next_seq: int = 0,
     check: bool = True,
 ) -> LogScan:
-    """Parse log bytes and check every line's form, hash, link and sequence number.
-
-    After a bad line, checking goes on from the hash that line claims, so one edited line is
-    reported once rather than breaking every line after it.
-    """
-    scan = LogScan(good_size=start_offset)
+    """Parse log bytes and check every line's form, hash, link and sequence number."""
+    scanner = LogScanner(
+        start_offset=start_offset,
+        start_line=start_line,
+        prev_hash=prev_hash,
+        next_seq=next_seq,
+        check=check,
+    )
     pieces = data.split(b"\n")
     tail = pieces.pop()
-    offset = start_offset
-    expected_prev = prev_hash
-    expected_seq = next_seq
-    for index, raw in enumerate(pieces):
-        line_no = start_line + index
-        offset += len(raw) + 1
-        scan.lines += 1
-        problems_before = len(scan.problems)
-        record = _parse_line(raw, line_no, scan.problems, check)
-        if record is None:
-            expected_seq += 1
-            continue
-        seq = record["seq"]
-        canonical = len(scan.problems) == problems_before
-        if check and _line_hash(raw, record, canonical) != record["hash"]:
-            scan.problems.append(
-                LogProblem(
-                    "hash_mismatch", line_no, seq, "the line was changed after it was written"
-                )
-            )
-        if record["prev"] != expected_prev:
-            scan.problems.append(
-                LogProblem(
-                    "broken_link",
-                    line_no,
-                    seq,
-                    "it does not name the previous line's hash (a line was removed, "
-                    "inserted or reordered before it)",
-                )
-            )
-        if seq != expected_seq:
-            scan.problems.append(
-                LogProblem("sequence_gap", line_no, seq, f"sequence number {expected_seq} expected")
-            )
-        scan.events.append(Event.from_record(record))
-        expected_prev = record["hash"]
-        expected_seq = seq + 1
-    scan.good_size = offset
-    if tail:
-        scan.torn = TornTail(
-            offset=offset,
-            length=len(tail),
-            sha256=hashlib.sha256(tail).hexdigest(),
-            text=tail.decode("utf-8", errors="replace"),
-        )
-    return scan
+    for raw in pieces:
+        scanner.feed(raw)
+    return scanner.finish(tail)
+
+
+SCAN_CHUNK = 1 << 20
+
+
+def scan_file(
+    path: Path,
+    *,
+    keep: Callable[[Event], bool] | None = None,
+    check: bool = True,
+    start: LogScanner | None = None,
+    end: int | None = None,
+) -> LogScan:
+    """Check a log file reading it in pieces; memory stays flat in the log's length.
+
+    Only the events `keep` accepts are held (all when it is None). With `start` (a scanner
+    made with the offset, line, hash and sequence number to go on from) only the bytes from its
+    offset up to `end` are read.
+    """
+    scanner = start or LogScanner(check=check, keep=keep)
+    offset = scanner.scan.good_size
+    pending = b""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        left = None if end is None else end - offset
+        while left is None or left > 0:
+            chunk = handle.read(SCAN_CHUNK if left is None else min(SCAN_CHUNK, left))
+            if not chunk:
+                break
+            if left is not None:
+                left -= len(chunk)
+            pieces = (pending + chunk).split(b"\n")
+            pending = pieces.pop()
+            for raw in pieces:
+                scanner.feed(raw)
+    return scanner.finish(pending)
+
+
+def find_event(path: Path, seq: int, end: int) -> Event | None:
+    """The event numbered `seq` among the lines before byte `end`, found by bisection.
+
+    Sequence numbers rise line by line in a log, so a few reads find any line of a long one.
+    None when no such line is found (or the log is not in order, which `verify` names).
+    """
+    lo, hi = 0, end  # the line sought starts in [lo, hi)
+    try:
+        with path.open("rb") as handle:
+            while lo < hi:
+                mid = (lo + hi) // 2
+                found = _line_from(handle, mid, hi)
+                if found is None:
+                    hi = mid
+                    continue
+                _start, stop, raw = found
+                record = _parse_line(raw, 0, [], check=False)
+                if record is None:
+                    return None
+                if record["seq"] == seq:
+                    return Event.from_record(record)
+                if record["seq"] < seq:
+                    lo = stop
+                else:
+                    hi = mid  # no line starts in [mid, start)
+    except OSError:
+        return None
+    return None
+
+
+def _line_from(handle: Any, position: int, limit: int) -> tuple[int, int, bytes] | None:
+    """The first whole line starting at or after `position` and before `limit`."""
+    start = position
+    if position > 0:
+        handle.seek(position - 1)
+        skipped = 0
+        while True:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                return None
+            at = chunk.find(b"\n")
+            if at >= 0:
+                start = position - 1 + skipped + at + 1
+                break
+            skipped += len(chunk)
+    if start >= limit:
+        return None
+    handle.seek(start)
+    pieces = []
+    while True:
+        chunk = handle.read(1 << 16)
+        if not chunk:
+            return None  # no newline: not a whole line
+        at = chunk.find(b"\n")
+        if at >= 0:
+            pieces.append(chunk[:at])
+            raw = b"".join(pieces)
+            return start, start + len(raw) + 1, raw
+        pieces.append(chunk)
 
 
 def _line_hash(raw: bytes, record: Mapping[str, Any], canonical: bool) -> str:
@@ -241,7 +421,7 @@ def _parse_line(
 
 def scan_log(path: Path, *, check: bool = True) -> LogScan:
     """Read a whole log file; with check, verify every line's form and hash too."""
-    return scan_bytes(path.read_bytes(), check=check)
+    return scan_file(path, check=check)
 
 
 class LogObserver(Protocol):
@@ -306,6 +486,11 @@ class Transaction:
         log.observer.apply(event)
         return event
 
+    @property
+    def pending(self) -> list[Event]:
+        """The events added so far, not yet written."""
+        return list(self._pending)
+
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run once the events are durable, while the lock is still held."""
         self._after_commit.append(action)
@@ -340,6 +525,19 @@ class EventLog:
         self.seen_size = 0  # bytes and lines of the file those events came from
         self.seen_lines = 0
 
+    @property
+    def size(self) -> int:
+        """Bytes of the log this writer has read or written."""
+        return self._size
+
+    @property
+    def lines(self) -> int:
+        return self._lines
+
+    def resume(self, size: int, lines: int, last: Event) -> None:
+        """Go on from a known end of the log (a checkpoint) instead of reading it from the top."""
+        self._size, self._lines, self.last = size, lines, last
+
     def _refresh(self, transaction: Transaction) -> None:
         """Take in lines other processes appended since we last looked, and seal a torn tail."""
         try:
@@ -350,11 +548,16 @@ class EventLog:
             return
         if size < self._size:  # shrank under us: read it all again
             self._reload_after_failure()
-        with self.path.open("rb") as handle:
-            handle.seek(self._size)
-            data = handle.read(size - self._size)
-        scan = scan_bytes(
-            data,
+        seen = self.seen
+        observer = self.observer
+
+        def take(event: Event) -> bool:
+            observer.apply(event)
+            if seen is not None:
+                seen.append(event)
+            return False  # nothing held: the observer keeps what it needs
+
+        scanner = LogScanner(
             start_offset=self._size,
             start_line=self._lines + 1,
             prev_hash=GENESIS if self.last is None else self.last.hash,
@@ -362,19 +565,35 @@ class EventLog:
             # Appending needs the tail, not a verdict: `verify` re-hashes every line, and
             # skipping it here halves the time to open a case of thousands of captures.
             check=False,
+            keep=take,
         )
-        if self.seen is not None:
-            self.seen.extend(scan.events)
+        scan = scan_file(self.path, start=scanner, end=size)
+        if seen is not None:
             self.seen_size, self.seen_lines = scan.good_size, self._lines + scan.lines
-        for event in scan.events:
-            self.observer.apply(event)
-        if scan.events:
-            self.last = scan.events[-1]
+        if scan.last is not None:
+            self.last = scan.last
         self._lines += scan.lines
         self._size = scan.good_size
+        if scan.missing_newline:
+            self._add_newline()
         if scan.torn is not None:
             self._truncate_torn_tail(scan.torn)
             self.observer.torn_tail_found(transaction, scan.torn)
+
+    def _add_newline(self) -> None:
+        """End a complete last line that lacks its newline, so the next line starts afresh."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+            try:
+                os.write(fd, b"\n")
+                fsync_fd(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise os_error_to_evidence(error, self.path.parent) from error
+        self._size += 1
+        if self.seen is not None:
+            self.seen_size += 1
 
     def _truncate_torn_tail(self, torn: TornTail) -> None:
         try:

@@ -18,7 +18,7 @@ from desktop.core.case import (
     read_case_info,
 )
 from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, LogProblem, scan_log
+from desktop.core.log import LOG_NAME, Event, LogProblem, scan_file
 from desktop.core.safepath import inside_or_none
 
 
@@ -94,6 +94,31 @@ def _sha256_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+# Events verify looks at beyond those naming files; notes, journeys, marks and environment
+# lines are checked as lines and then let go, so memory stays flat in the log's length.
+_VERIFY_TYPES = frozenset(
+    {"case_opened", "redaction", "annotation", "timestamp", "video_frame", "export", "withdraw"}
+)
+
+
+def _needed_by_verify(event: Event) -> bool:
+    return event.type in _VERIFY_TYPES or bool(named_files(event))
+
+
+def _with_covered_events(path: Path, kept: list[Event]) -> list[Event]:
+    """`kept` plus the events the timestamps cover (read again: only a log with timestamps)."""
+    covered = {
+        event.data.get("covers_seq")
+        for event in kept
+        if event.type == "timestamp" and isinstance(event.data.get("covers_seq"), int)
+    }
+    covered -= {event.seq for event in kept}
+    if not covered:
+        return kept
+    extra = scan_file(path, keep=lambda event: event.seq in covered, check=False).events
+    return sorted([*kept, *extra], key=lambda event: event.seq)
+
+
 def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> VerifyReport:
     """Check a case folder completely; never changes anything.
 
@@ -104,9 +129,9 @@ def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> Veri
     info = read_case_info(folder)
     report = VerifyReport(case=str(folder), title=info.title)
     problems = report.problems
-    scan = scan_log(folder / LOG_NAME)
-    report.events = len(scan.events)
-    report.last_hash = scan.events[-1].hash if scan.events else None
+    scan = scan_file(folder / LOG_NAME, keep=_needed_by_verify)
+    report.events = scan.count
+    report.last_hash = scan.last.hash if scan.last else None
     problems.extend(_log_finding(problem) for problem in scan.problems)
     if scan.torn is not None:
         problems.append(
@@ -123,7 +148,7 @@ def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> Veri
             )
         )
 
-    first = scan.events[0] if scan.events else None
+    first = scan.first
     case_json = folder / CASE_JSON
     if first is None or first.type != "case_opened":
         problems.append(
@@ -170,7 +195,7 @@ def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> Veri
     # asn1crypto and cryptography are imported only when the log has a timestamp event).
     from desktop.core.timestamp import check_timestamps
 
-    stamps = check_timestamps(folder, scan.events)
+    stamps = check_timestamps(folder, _with_covered_events(folder / LOG_NAME, scan.events))
     problems.extend(stamps.findings)
     report.timestamps = stamps.proven
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from desktop.core.case import CaseWriter, create_case
@@ -119,3 +120,35 @@ def test_hashes_taken_from_line_bytes_match_the_canonical_encoding(case: CaseWri
     for raw in (case.folder / LOG_NAME).read_bytes().splitlines():
         record = json.loads(raw)
         assert _line_hash(raw, record, True) == record_hash(record) == record["hash"]
+
+
+def test_a_complete_last_line_without_its_newline_is_kept(case: CaseWriter) -> None:
+    """Not a torn tail: cutting it would throw away a valid import and break the chain."""
+    kept = case.add_note("the last line, newline stripped by an editor")
+    log = case.folder / LOG_NAME
+    data = log.read_bytes()
+    os.chmod(log, 0o644)
+    log.write_bytes(data[:-1])
+    report = verify_case(case.folder)
+    assert report.ok, report.problems
+    assert report.events == len(data.splitlines())
+    assert report.last_hash == kept.hash
+
+    reopened = CaseWriter(case.folder)
+    after = reopened.add_note("after it")
+    assert after.prev == kept.hash
+    assert log.read_bytes().startswith(data)  # the newline is back, nothing was cut
+    events = scan_log(log).events
+    assert [e.type for e in events].count("log_repaired") == 0
+    assert events[-1].seq == after.seq and kept.seq in {e.seq for e in events}
+    assert verify_case(case.folder).ok
+
+
+def test_a_last_line_that_does_not_verify_is_still_a_torn_tail(case: CaseWriter) -> None:
+    case.add_note("one")
+    log = case.folder / LOG_NAME
+    data = log.read_bytes()
+    last = data[:-1].rsplit(b"\n", 1)[1]
+    forged = last.replace(b'"one"', b'"two"')  # valid JSON, wrong hash
+    log.write_bytes(data[: len(data) - len(last) - 1] + forged)
+    assert [p.kind for p in verify_case(case.folder).problems] == ["torn_tail"]
