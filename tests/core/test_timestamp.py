@@ -139,6 +139,8 @@ class Authority:
         self.keys = keys
         self.mode = "ok"
         self.serial = 1000
+        self.clock_shift = timedelta(0)  # how far the authority's clock is off
+        self.extra_certificates: list[x509.Certificate] = []  # intermediates it sends along
         self.requests: list[tuple[str, bytes]] = []
 
     def answer(self, content_type: str, body: bytes) -> tuple[int, bytes]:
@@ -177,7 +179,7 @@ class Authority:
                     "hashed_message": hashed,
                 },
                 "serial_number": self.serial,
-                "gen_time": datetime.now(UTC).replace(microsecond=0),
+                "gen_time": (datetime.now(UTC) + self.clock_shift).replace(microsecond=0),
                 "accuracy": {"seconds": 1},
                 "nonce": nonce,
                 "tsa": ax509.GeneralName(name="directory_name", value=tsa_name),
@@ -227,7 +229,11 @@ class Authority:
             "signer_infos": [signer],
         }
         if request["cert_req"].native and self.mode != "no_certificate":
-            signed_data["certificates"] = [cert]
+            extra = [
+                ax509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+                for c in self.extra_certificates
+            ]
+            signed_data["certificates"] = [cert, *extra]
         signed = cms.SignedData(signed_data)
         return cms.ContentInfo({"content_type": "signed_data", "content": signed})
 

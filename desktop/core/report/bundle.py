@@ -34,6 +34,7 @@ from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
 from desktop.core.safepath import is_safe_relative
+from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import Finding, VerifyReport, verify_case
 
 MANIFEST = "manifest-sha256.txt"
@@ -756,8 +757,12 @@ unzipped folder and run: python3 check_log.py)
 # -- verify ------------------------------------------------------------------------------------
 
 
-def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
+def verify_bundle(
+    path: Path, *, work_dir: Path | None = None, tsa_roots: TrustRoots | None = None
+) -> VerifyReport:
     """Check a bundle: every member against the manifests, then the case it holds.
+
+    `tsa_roots`: the roots a timestamp authority must chain to (verify_case).
 
     The bundle is unpacked into a temporary folder (under `work_dir` if given) that is removed
     afterwards; nothing else is written. Paths in the findings are names inside the ZIP.
@@ -775,7 +780,7 @@ def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
             hashes = _unpack(archive, infos, top, root, report.problems)
             checked = _check_manifest(hashes, top, root, report.problems)
             known = {*hashes, *(_parse_manifest(root, top, MANIFEST, []) or {}), CASE_JSON}
-            _check_case(root, top, known, report, _withheld(root))
+            _check_case(root, top, known, report, _withheld(root), tsa_roots)
             _check_tag_facts(root, top, hashes, report)
             report.files_checked = len(checked)
     return report
@@ -1074,7 +1079,12 @@ def _withheld(root: Path) -> dict[str, str]:
 
 
 def _check_case(
-    root: Path, top: str, known: set[str], report: VerifyReport, withheld: dict[str, str]
+    root: Path,
+    top: str,
+    known: set[str],
+    report: VerifyReport,
+    withheld: dict[str, str],
+    tsa_roots: TrustRoots | None = None,
 ) -> None:
     """Run the case folder check on the unpacked case and take in what it found.
 
@@ -1101,7 +1111,7 @@ def _check_case(
             )
         )
         return
-    found = verify_case(root, withheld)
+    found = verify_case(root, withheld, tsa_roots)
     # Take every field verify_case fills (title, events, last hash, trusted times ...) except
     # where the case is: the bundle's path stays, and its problems are merged below.
     for item in fields(found):
