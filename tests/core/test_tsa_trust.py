@@ -599,3 +599,46 @@ def test_the_readmes_openssl_commands_verify_the_stored_token(
         timeout=60,
     )
     assert "Verification: OK" not in done.stdout
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def _pdf_words(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs pdftotext (poppler-utils)")
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+    return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
+
+
+def test_the_report_calls_a_timestamp_trusted_only_with_its_root(
+    case: CaseWriter, served: Any, keys: Keys, tmp_path: Path
+) -> None:
+    from desktop.core.report.pdf import build_report
+
+    _, server = served(keys)
+    case.add_note("the cancel page loops back to the offers")
+    request_timestamp(case, server.url)
+    root = _write_root(tmp_path, keys.ca_cert)
+    fingerprint = _sha256(keys.tsa_cert)
+
+    build_report(case.folder, tmp_path / "untrusted.pdf", language="en")
+    text = _pdf_words(tmp_path / "untrusted.pdf")
+    assert "Not trusted time: the token is signed by" in text
+    assert "cannot vouch for" in text
+    assert fingerprint in text.replace(" ", "")
+    assert "certified at" not in text and "a root you trust (SHA-256" not in text
+    # The limits, said plainly.
+    assert "rewrites the whole log and every file" in text
+    assert "the last log hash on the cover of an earlier report" in text
+
+    build_report(case.folder, tmp_path / "trusted.pdf", language="en", tsa_roots=[root])
+    text = _pdf_words(tmp_path / "trusted.pdf")
+    assert "Its certificate chains to Test Root CA, a root you trust" in text
+    assert "Not trusted time" not in text
+
+    build_report(case.folder, tmp_path / "zh.pdf", language="zh")
+    text = _pdf_words(tmp_path / "zh.pdf").replace(" ", "")
+    assert "不是可信时间。该令牌由" in text
+    assert "本程序无法为其担保" in text
+    assert "仅凭案件文件夹无法发现的情况" in text

@@ -725,9 +725,7 @@ def _methods(
         flow.append(heading(tr("Timestamps"), 1, "timestamps"))
         for shown in model.verification.timestamps:
             # Worded here, in the report's language, from what verify found.
-            words = tr(
-                "#{seq}: {statement}", seq=shown["seq"], statement=timestamp_statement(shown)
-            )
+            words = f"#{shown['seq']}: {timestamp_statement(shown)}"
             if shown.get("trusted"):
                 words += " " + tr("It does not show that the screen showed the truth.")
             flow.append(p(words))
