@@ -118,10 +118,10 @@ def system_roots() -> tuple[tuple[x509.Certificate, ...], str]:
     return tuple(found), source
 
 
-def _platform_roots() -> list[x509.Certificate]:
+def _platform_roots(platform: str = sys.platform) -> list[x509.Certificate]:
     from cryptography import x509
 
-    if sys.platform == "win32":
+    if platform == "win32":
         roots: list[x509.Certificate] = []
         for der, encoding, trust in ssl.enum_certificates("ROOT"):  # type: ignore[attr-defined]
             # `trust` is True (every purpose) or the set of purposes Windows trusts it for.
@@ -131,7 +131,7 @@ def _platform_roots() -> list[x509.Certificate]:
                 except ValueError:
                     continue
         return roots
-    if sys.platform == "darwin":
+    if platform == "darwin":
         keychains = [k for k in _MACOS_KEYCHAINS if Path(k).exists()]
         done = subprocess.run(
             ["/usr/bin/security", "find-certificate", "-a", "-p", *keychains],
@@ -174,10 +174,11 @@ def chain_to_root(
     """The trusted root that `leaf` chains to at time `at`, through `others`; None if none does.
 
     Each link is checked with verify_directly_issued_by; every certificate on the way must be
-    valid at `at`, and every issuer must be a CA (basicConstraints, path length, keyCertSign).
+    valid at `at`, every issuer a CA (basicConstraints, path length, keyCertSign), and the
+    leaf marked for timestamping alone, critically (RFC 3161 2.3; what openssl ts requires).
     A leaf the person trusts itself (its own file given as a root) is its own root.
     """
-    if not _valid_at(leaf, at):
+    if not _valid_at(leaf, at) or not _timestamping_only(leaf):
         return None
     leaf_print = fingerprint(leaf)
     for root in roots.certificates:
@@ -240,6 +241,17 @@ def _issued(child: x509.Certificate, issuer: x509.Certificate, at: datetime, bel
     except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
+
+
+def _timestamping_only(certificate: x509.Certificate) -> bool:
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return usage.critical and list(usage.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
 
 
 def _valid_at(certificate: x509.Certificate, at: datetime) -> bool:

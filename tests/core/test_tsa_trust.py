@@ -154,6 +154,7 @@ def _issue(
     path_length: int | None = None,
     cert_sign: bool = True,
     tsa: bool = False,
+    extended_usage: list[x509.ObjectIdentifier] | None = None,
     valid: tuple[timedelta, timedelta] = (timedelta(days=-1), timedelta(days=30)),
 ) -> x509.Certificate:
     now = datetime.now(UTC)
@@ -174,6 +175,8 @@ def _issue(
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
         )
+    elif extended_usage:  # a certificate for something else that also allows timestamping
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=False)
     else:
         usage = x509.KeyUsage(
             digital_signature=not cert_sign,
@@ -217,7 +220,13 @@ def _chain(shape: str) -> tuple[x509.Certificate, Keys, list[x509.Certificate]]:
     impostor_key = ec.generate_private_key(ec.SECP256R1())
     middle_issuer = (root.subject, impostor_key) if shape == "forged_issuer_name" else by_root
     middle = _issue("Intermediate", middle_key, middle_issuer, **middle_kind)
-    tsa = _issue("Chained TSA", tsa_key, (middle.subject, middle_key), ca=False, tsa=True)
+    if shape == "leaf_not_only_for_timestamping":  # a TLS server certificate, say
+        usage = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.TIME_STAMPING]
+        tsa = _issue(
+            "Chained TSA", tsa_key, (middle.subject, middle_key), ca=False, extended_usage=usage
+        )
+    else:
+        tsa = _issue("Chained TSA", tsa_key, (middle.subject, middle_key), ca=False, tsa=True)
     carried = [] if shape == "intermediate_not_sent" else [middle]
     return root, Keys(root, tsa_key, tsa), carried
 
@@ -234,6 +243,7 @@ def _chain(shape: str) -> tuple[x509.Certificate, Keys, list[x509.Certificate]]:
         ("forged_issuer_name", False),
         ("root_expired", False),
         ("intermediate_not_yet_valid", False),
+        ("leaf_not_only_for_timestamping", False),
     ],
 )
 def test_only_a_sound_chain_to_a_trusted_root_is_trusted(
@@ -642,3 +652,64 @@ def test_the_report_calls_a_timestamp_trusted_only_with_its_root(
     assert "不是可信时间。该令牌由" in text
     assert "本程序无法为其担保" in text
     assert "仅凭案件文件夹无法发现的情况" in text
+
+
+# -- where the system's roots come from ------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_system_roots() -> Iterator[None]:
+    from desktop.core import tsa_trust
+
+    tsa_trust.system_roots.cache_clear()
+    yield
+    tsa_trust.system_roots.cache_clear()
+
+
+def test_the_systems_roots_are_read_and_certifi_is_the_fallback(
+    fresh_system_roots: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core import tsa_trust
+
+    if sys.platform.startswith("linux") and ssl_cafile() is not None:
+        found, source = tsa_trust.system_roots()
+        assert source == "system"
+        assert len(found) > 10  # a distribution's CA bundle
+    tsa_trust.system_roots.cache_clear()
+    monkeypatch.setattr(tsa_trust, "_platform_roots", lambda: [])
+    found, source = tsa_trust.system_roots()
+    assert source == "certifi"
+    assert len(found) > 10
+    assert trust_roots().sources == ("certifi",)
+
+
+def ssl_cafile() -> str | None:
+    import ssl
+
+    return ssl.get_default_verify_paths().cafile
+
+
+def test_windows_roots_are_those_trusted_for_timestamping(
+    monkeypatch: pytest.MonkeyPatch, keys: Keys
+) -> None:
+    import ssl
+
+    from desktop.core import tsa_trust
+
+    other = make_keys("ecdsa").ca_cert
+    store = [
+        (keys.ca_cert.public_bytes(DER), "x509_asn", True),  # trusted for every purpose
+        (other.public_bytes(DER), "x509_asn", {"1.3.6.1.5.5.7.3.1"}),  # TLS servers only
+        (b"\x30\x00", "x509_asn", True),  # unreadable
+        (b"ignored", "pkcs_7_asn", True),
+    ]
+    asked: list[str] = []
+
+    def enum_certificates(name: str) -> list[tuple[bytes, str, object]]:
+        asked.append(name)
+        return store
+
+    monkeypatch.setattr(ssl, "enum_certificates", enum_certificates, raising=False)
+    roots = tsa_trust._platform_roots("win32")
+    assert asked == ["ROOT"]
+    assert [_sha256(c) for c in roots] == [_sha256(keys.ca_cert)]
