@@ -633,7 +633,14 @@ SHA-256，结果必须等于 "hash"。每行的 "prev" 必须等于上一行的 
 
 因此，请把本说明开头的"日志最后一行的哈希"与你从别处得到的值核对：例如报告
 PDF 上印的哈希、对方在邮件或材料中告诉你的哈希，或时间戳凭证。两者相同，就说明
-到那一行为止的全部记录都没有被改写。
+到那一行为止的全部记录都没有被改写。只有当时间戳凭证来自你信任其根证书的机构时，
+它才能证明时间；可在案件文件夹中用 OpenSSL 检查（COVERS_HASH 为 log.jsonl 中时间戳
+事件的 "covers_hash"）：
+
+    openssl ts -verify -token_in -in derived/timestamp-N.tsr -digest COVERS_HASH -CAfile ROOT.pem
+
+没有这样一份来自别处的副本，谁也无法把本文件夹与"整个日志和所有文件被一起改写"的
+文件夹区分开。
 
 熟悉电脑的人可以用文末的 Python 脚本做这一步检查。
 
@@ -721,7 +728,14 @@ after it, and the last log hash would change.
 
 So compare the "last log hash" at the top of this text with a copy you got elsewhere: the
 hash printed in the PDF report, one the sender gave you in an e-mail or a filing, or a
-timestamp token. If they are the same, nothing up to that line has been rewritten.
+timestamp token. If they are the same, nothing up to that line has been rewritten. A token
+proves a time only if it comes from an authority whose root certificate you trust; check it
+with OpenSSL in the case folder ("covers_hash" of the timestamp event in log.jsonl):
+
+    openssl ts -verify -token_in -in derived/timestamp-N.tsr -digest COVERS_HASH -CAfile ROOT.pem
+
+Without such an outside copy, nobody can tell this folder from one in which the whole log and
+every file were rewritten together.
 
 A technical helper can run the Python script at the end of this text for this step.
 
