@@ -713,3 +713,20 @@ def test_windows_roots_are_those_trusted_for_timestamping(
     roots = tsa_trust._platform_roots("win32")
     assert asked == ["ROOT"]
     assert [_sha256(c) for c in roots] == [_sha256(keys.ca_cert)]
+
+
+def test_a_bundle_calls_its_timestamp_trusted_only_with_its_root(
+    case: CaseWriter, served: Any, keys: Keys, tmp_path: Path
+) -> None:
+    from desktop.core.report.bundle import export_bundle, verify_bundle
+
+    _, server = served(keys)
+    request_timestamp(case, server.url)
+    bundle = export_bundle(case, tmp_path / "case.zip").path
+
+    report = verify_bundle(bundle)
+    assert report.ok, report.problems
+    assert [s["trusted"] for s in report.timestamps] == [False]
+
+    report = verify_bundle(bundle, tsa_roots=trust_roots([_write_root(tmp_path, keys.ca_cert)]))
+    assert [s["tsa_root_sha256"] for s in report.timestamps] == [_sha256(keys.ca_cert)]
