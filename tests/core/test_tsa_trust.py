@@ -344,6 +344,10 @@ def test_a_token_far_from_the_logs_clock_is_flagged(
         assert warning["message"].startswith(f"seq {shown['seq']}: the authority's time")
     if "timestamp_before_case" in kinds:
         assert "before the case was created" in shown["warnings"][0]["message"]
+        words = _cli("verify", writer.folder)
+        assert words.returncode == 0, words.stderr  # said, but not a failure
+        assert f"WARNING: seq {shown['seq']}: the authority's time" in words.stdout
+        assert "minutes before the case was created" in words.stdout
 
 
 # -- the command line ------------------------------------------------------------------------
