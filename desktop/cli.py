@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("dir", type=Path, metavar="DIR|BUNDLE.zip")
     verify.add_argument("--json", action="store_true", help=tr("print one JSON document"))
+    _add_tsa_root(verify)
     verify.set_defaults(run=_cmd_verify)
 
     _add_capture_commands(commands)
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--bates-start", type=int, help=tr("number the pages from N (Bates)"))
     report.add_argument("--journey", action="append", help=tr("only this journey (repeat it)"))
+    _add_tsa_root(report)
     report.set_defaults(run=_cmd_report)
 
     stamp = commands.add_parser(
@@ -176,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     stamp.add_argument(
         "--timeout", type=float, default=20.0, help=tr("seconds to wait for the answer")
     )
+    _add_tsa_root(stamp)
     stamp.set_defaults(run=_cmd_timestamp)
 
     export = commands.add_parser(
@@ -195,6 +198,37 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, help=tr("folder for the sample case"))
     demo.set_defaults(run=_cmd_demo)
     return parser
+
+
+def _add_tsa_root(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--tsa-root",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help=tr(
+            "a root certificate (PEM or DER) you trust for timestamp authorities, besides the "
+            "system's; repeat it"
+        ),
+    )
+
+
+def _tsa_roots(args: argparse.Namespace) -> Any:
+    """The roots a timestamp must chain to: the system's plus every --tsa-root file."""
+    from desktop.core.tsa_trust import trust_roots
+
+    return trust_roots(args.tsa_root) if args.tsa_root else None
+
+
+def _print_timestamp(shown: dict[str, Any]) -> None:
+    """One timestamp in words: trusted or not, then any clock warning."""
+    if shown["trusted"]:
+        print(tr("Trusted time: {statement}", statement=shown["statement"]))
+    else:
+        print(tr("Untrusted timestamp: {statement}", statement=shown["statement"]))
+    for warning in shown["warnings"]:
+        print(tr("WARNING: {message}", message=warning["message"]))
 
 
 def _add_capture_commands(commands: Any) -> None:
@@ -675,12 +709,14 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 def _cmd_timestamp(args: argparse.Namespace) -> int:
     from desktop.core.case import CaseWriter
-    from desktop.core.timestamp import describe_timestamp, request_timestamp
+    from desktop.core.timestamp import checked_timestamp, request_timestamp
 
+    roots = _tsa_roots(args)  # a bad --tsa-root file stops before anything is sent
     with CaseWriter(args.dir) as writer:
         event = request_timestamp(writer, args.tsa, timeout=args.timeout)
-    shown = describe_timestamp(event)
-    print(f"#{event.seq} {shown['statement']}")
+    shown = checked_timestamp(args.dir, event, roots)
+    print(f"#{event.seq}")
+    _print_timestamp(shown)
     print(tr("Token: {path}", path=shown["token"]))
     return 0
 
@@ -691,9 +727,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.dir.is_file() or args.dir.suffix.lower() == ".zip":
         from desktop.core.report.bundle import verify_bundle
 
-        report = verify_bundle(args.dir)
+        report = verify_bundle(args.dir, tsa_roots=_tsa_roots(args))
     else:
-        report = verify_case(args.dir)
+        report = verify_case(args.dir, tsa_roots=_tsa_roots(args))
     if args.json:
         _print_json(report.as_json())
     else:
@@ -706,7 +742,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             )
         )
         for shown in report.timestamps:
-            print(tr("Trusted time: {statement}", statement=shown["statement"]))
+            _print_timestamp(shown)
         for problem in report.problems:
             print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
         if report.ok:
@@ -730,6 +766,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             exhibit_prefix=args.exhibit_prefix,
             bates_start=args.bates_start,
             journeys=args.journey,
+            tsa_roots=args.tsa_root,
         )
         log_report(writer, result, language)
     print(

@@ -754,6 +754,10 @@ class SettingsValues:
     area_ratio_threshold: float = 2.0
     weight_ratio_threshold: float = 2.0
     tsa_url: str = ""
+    # Root certificate files (PEM or DER) trusted for timestamp authorities, besides the system's.
+    tsa_roots: tuple[str, ...] = ()
+    # Ask tsa_url for a timestamp when an interval capture stops and when a case is closed.
+    timestamp_after_session: bool = False
     language: str = "system"  # one of LANGUAGES
     data_folder: str = ""
 
@@ -892,6 +896,31 @@ class SettingsDialog(QDialog):
             )
         )
         tsa_privacy.setWordWrap(True)
+        self._session_stamp = QCheckBox(self.tr("&Timestamp at the end of every recording session"))
+        self._session_stamp.setToolTip(
+            self.tr(
+                "When an interval capture stops and when the case is closed, ask the authority "
+                "above to sign the last log hash."
+            )
+        )
+        self._roots = QListWidget()
+        self._roots.setAccessibleName(self.tr("Trusted root certificates"))
+        self._roots.setMaximumHeight(96)
+        self._root_add = QPushButton(self.tr("Add…"))
+        self._root_add.setAutoDefault(False)
+        self._root_add.setToolTip(self.tr("Add the root certificate file of a timestamp authority"))
+        self._root_remove = QPushButton(self.tr("Remove"))
+        self._root_remove.setAutoDefault(False)
+        self._root_remove.setToolTip(self.tr("Stop trusting the selected root certificate"))
+        root_buttons = QVBoxLayout()
+        root_buttons.addWidget(self._root_add)
+        root_buttons.addWidget(self._root_remove)
+        root_buttons.addStretch(1)
+        roots_row = QWidget()
+        row = QHBoxLayout(roots_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self._roots, 1)
+        row.addLayout(root_buttons)
         trusted = QWidget()
         form = QFormLayout(trusted)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -899,6 +928,32 @@ class SettingsDialog(QDialog):
         form.addRow("", self._tsa_error)
         form.addRow(tsa_note)
         form.addRow(tsa_privacy)
+        form.addRow(
+            "",
+            self._with_note(
+                self._session_stamp,
+                _hint_label(
+                    self.tr(
+                        "Offered once an authority is set. Off by default; a failed request "
+                        "is shown and loses nothing."
+                    )
+                ),
+            ),
+        )
+        form.addRow(self.tr("T&rusted roots:"), roots_row)
+        form.addRow(
+            "",
+            _hint_label(
+                self.tr(
+                    "A timestamp is called trusted only when the authority's certificate "
+                    "chains to one of the system's root certificates or to one of these files "
+                    "(PEM or DER)."
+                )
+            ),
+        )
+        roots_label = form.labelForField(roots_row)
+        if isinstance(roots_label, QLabel):
+            roots_label.setBuddy(self._roots)
         self._tabs.addTab(trusted, self.tr("Trusted time"))
 
         # General
@@ -964,6 +1019,9 @@ class SettingsDialog(QDialog):
         self._tabs.currentChanged.connect(self._validate)
         self._interval.valueChanged.connect(self._validate)
         self._tsa.textChanged.connect(self._validate)
+        self._root_add.clicked.connect(self._choose_root)
+        self._root_remove.clicked.connect(self._remove_root)
+        self._roots.currentRowChanged.connect(self._validate)
         for edit in self._hotkeys:
             edit.keySequenceChanged.connect(self._validate)
         self.set_values(values)
@@ -1013,6 +1071,10 @@ class SettingsDialog(QDialog):
         self._area_ratio.setValue(values.area_ratio_threshold)
         self._weight_ratio.setValue(values.weight_ratio_threshold)
         self._tsa.setText(values.tsa_url)
+        self._session_stamp.setChecked(values.timestamp_after_session)
+        self._roots.clear()
+        for path in values.tsa_roots:
+            self._add_root(path)
         index = self._language.findData(values.language)
         self._language.setCurrentIndex(max(0, index))
         self._data_folder.setText(values.data_folder)
@@ -1037,6 +1099,13 @@ class SettingsDialog(QDialog):
             area_ratio_threshold=round(self._area_ratio.value(), 3),
             weight_ratio_threshold=round(self._weight_ratio.value(), 3),
             tsa_url=self._tsa.text().strip(),
+            tsa_roots=tuple(
+                str(self._roots.item(row).data(Qt.ItemDataRole.UserRole))
+                for row in range(self._roots.count())
+            ),
+            # Never without an authority: the choice is kept only while one is set.
+            timestamp_after_session=self._session_stamp.isChecked()
+            and self._session_stamp.isEnabled(),
             language=str(self._language.currentData()),
             data_folder=self._data_folder.text().strip(),
         )
@@ -1070,6 +1139,8 @@ class SettingsDialog(QDialog):
             tsa = self.tr("The address must start with https:// or http://.")
             errors.setdefault(3, []).append(tsa)
         self._show(self._tsa_error, tsa)
+        self._session_stamp.setEnabled(bool(url) and not tsa)
+        self._root_remove.setEnabled(self._roots.currentRow() >= 0)
 
         self._tab_errors = errors
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -1096,6 +1167,35 @@ class SettingsDialog(QDialog):
     def _accept_if_valid(self) -> None:
         if not self.errors():
             self.accept()
+
+    def _add_root(self, path: str) -> None:
+        item = QListWidgetItem(_native(path))
+        item.setData(Qt.ItemDataRole.UserRole, path)
+        item.setToolTip(path)
+        self._roots.addItem(item)
+
+    def _choose_root(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Root certificate of a timestamp authority"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer *.der);;All files (*)"),
+        )
+        known = {
+            self._roots.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self._roots.count())
+        }
+        chosen = _native(chosen)
+        if chosen and chosen not in known:
+            self._add_root(chosen)
+            self._roots.setCurrentRow(self._roots.count() - 1)
+        self._validate()
+
+    def _remove_root(self) -> None:
+        row = self._roots.currentRow()
+        if row >= 0:
+            self._roots.takeItem(row)
+        self._validate()
 
     def _choose_data_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

@@ -452,7 +452,7 @@ class TimelineDelegate(QStyledItemDelegate):
             "withdraw": self.tr("Withdrawal"),
             "redaction": self.tr("Redaction"),
             "annotation": self.tr("Annotation"),
-            "timestamp": self.tr("Trusted timestamp"),
+            "timestamp": self.tr("Timestamp"),
             "case_opened": self.tr("Case opened"),
             "environment": self.tr("Environment"),
         }

@@ -46,6 +46,8 @@ from widgets.viewer import MarkDialog
 log = logging.getLogger(__name__)
 
 HIDE_BEFORE_CAPTURE_MS = 250  # long enough for the compositor to take our windows away
+# Closing a case waits for its end-of-session timestamp at most this long (then says why).
+SESSION_STAMP_TIMEOUT_S = 10.0
 
 
 def default_backend_factory() -> Any:
@@ -440,10 +442,16 @@ class Controller(QObject):
     def close_case(self) -> None:
         session, self.session = self.session, None
         if session is not None:
-            session.close()
+            self._end_session(session)
         self.shown_seq = None
         self.window.set_case(None)
         self._refresh_recent()
+
+    def _end_session(self, session: CaseSession) -> None:
+        """Close a case that is no longer shown: its last writes no longer reach the window."""
+        session.events_added.disconnect(self._events_added)
+        self.session_timestamp(session)  # queued on the writer before the release
+        session.close()
 
     def _poll_log(self) -> None:
         if self.session is not None and not self.session.interval_active:
@@ -611,6 +619,8 @@ class Controller(QObject):
     def _interval_running(self, running: bool) -> None:
         for bar in self._bars():
             bar.set_interval_running(running)
+        if not running and self.session is not None:
+            self.session_timestamp(self.session)
 
     def pause(self, paused: bool) -> None:
         """Pause: stop interval capture and ignore hotkeys until resumed."""
@@ -904,6 +914,7 @@ class Controller(QObject):
                 journeys=list(options.journeys) or None,
                 progress=lambda done, total: context.progress(done, total, "report"),
                 cancelled=context.cancelled,
+                tsa_roots=self._tsa_root_files(),
             )
             # The case's one writer is thread-safe: its lock orders this after other writes.
             log_report(session.writer, result, options.language)
@@ -970,11 +981,22 @@ class Controller(QObject):
                 )
             else:
                 summary = tr("{count} problems found.", count=len(report.problems))
+            # Each timestamp in words: trusted only when it chains to a root the person trusts.
+            for shown in report.timestamps:
+                summary += "\n\n" + str(shown["statement"])
+                summary += "".join("\n⚠ " + str(w["message"]) for w in shown["warnings"])
             dialog.show_result(
                 report.ok, summary, [f"{p.where}: {p.message}" for p in report.problems]
             )
 
-        return run_in_background(lambda _c: verify_case(session.folder), checked, self.failed)
+        roots = self._tsa_root_files()
+
+        def check(_context: TaskContext) -> Any:
+            from desktop.core.tsa_trust import trust_roots
+
+            return verify_case(session.folder, tsa_roots=trust_roots(roots))
+
+        return run_in_background(check, checked, self.failed)
 
     def request_timestamp(self, confirmed: bool = False) -> Task | None:
         """Ask the timestamp authority set in Settings to sign the last log hash."""
@@ -1001,12 +1023,55 @@ class Controller(QObject):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        from desktop.core.timestamp import describe_timestamp, request_timestamp
+        roots = self._tsa_root_files()
 
-        def stamped(event: Any) -> None:
-            self.status(str(describe_timestamp(event)["statement"]))
+        def stamped(shown: dict[str, Any]) -> None:
+            self.status(str(shown["statement"]))
 
-        return session.call_writer(lambda w: request_timestamp(w, url), stamped, name="timestamp")
+        return session.call_writer(
+            lambda w: _stamp_and_check(w, url, roots), stamped, name="timestamp"
+        )
+
+    def session_timestamp(self, session: CaseSession) -> Task | None:
+        """The timestamp at the end of a recording session, when Settings asks for one.
+
+        Only to the authority set in Settings, and only when something was logged since the
+        last timestamp. A failure is told in words; nothing recorded depends on it.
+        """
+        url = self.settings.tsa_url.strip()
+        if not (self.settings.timestamp_after_session and url):
+            return None
+        roots = self._tsa_root_files()
+
+        def stamp(writer: CaseWriter) -> dict[str, Any] | str | None:
+            from desktop.core.errors import EvidenceError
+
+            last = writer.last_event
+            if last is None or last.type == "timestamp":
+                return None  # nothing new to timestamp
+            try:
+                return _stamp_and_check(writer, url, roots, timeout=SESSION_STAMP_TIMEOUT_S)
+            except EvidenceError as error:
+                log.warning("no timestamp at the end of the session: %s", error)
+                return str(error)
+
+        def stamped(result: dict[str, Any] | str | None) -> None:
+            if isinstance(result, str):
+                self.tell(
+                    tr(
+                        "The timestamp at the end of the recording session was not obtained: "
+                        "{reason} Everything recorded is saved; you can ask again with Get a "
+                        "trusted timestamp.",
+                        reason=result,
+                    )
+                )
+            elif result is not None:
+                self.status(str(result["statement"]))
+
+        return session.call_writer(stamp, stamped, name="timestamp")
+
+    def _tsa_root_files(self) -> list[Path]:
+        return [Path(path) for path in self.settings.tsa_roots]
 
     # -- settings and the rest --------------------------------------------------------------
     def show_settings(self) -> SettingsDialog:
@@ -1017,6 +1082,7 @@ class Controller(QObject):
             language_changed = values.language != self.settings.language
             self.settings = replace(self.settings, **asdict(values))
             save_settings(self.settings)
+            self._check_root_files()
             self.start_hotkeys()  # new keys take effect at once
             if language_changed:
                 self.tell(tr("The new language is used from the next start of the program."))
@@ -1025,6 +1091,16 @@ class Controller(QObject):
         dialog.open()
         self.settings_dialog = dialog
         return dialog
+
+    def _check_root_files(self) -> None:
+        """Tell the person at once when a trusted root file of Settings cannot be used."""
+        from desktop.core.errors import EvidenceError
+        from desktop.core.tsa_trust import trust_roots
+
+        try:
+            trust_roots(self._tsa_root_files(), system=False)
+        except EvidenceError as error:
+            self.tell(str(error))
 
     def about(self) -> None:
         import desktop
@@ -1067,10 +1143,22 @@ class Controller(QObject):
             self.tray.hide()
         if self.session is not None:
             session, self.session = self.session, None
-            session.close()
+            self._end_session(session)
         if self.record_window is not None:
             self.record_window.close()
         shutdown_runner(wait=True)
+
+
+def _stamp_and_check(
+    writer: CaseWriter, url: str, roots: list[Path], timeout: float = 20.0
+) -> dict[str, Any]:
+    """On the writer thread: get a token from `url`, log it, and say whether it is trusted."""
+    from desktop.core.timestamp import checked_timestamp, request_timestamp
+    from desktop.core.tsa_trust import trust_roots
+
+    trusted = trust_roots(roots)  # a root file that cannot be used stops before anything is sent
+    event = request_timestamp(writer, url, timeout=timeout)
+    return checked_timestamp(writer.folder, event, trusted)
 
 
 def _last_event_time(folder: Path) -> str:

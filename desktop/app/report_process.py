@@ -60,6 +60,7 @@ def build_report_in_process(
     journeys: list[str] | None,
     progress: Callable[[int, int], None],
     cancelled: Callable[[], bool],
+    tsa_roots: list[Path] | None = None,
 ) -> Any:
     """desktop.core.report.pdf.build_report, run in a spawned process; returns its result."""
     from desktop.core.i18n import current_language
@@ -74,6 +75,7 @@ def build_report_in_process(
         "exhibit_prefix": exhibit_prefix,
         "bates_start": bates_start,
         "journeys": journeys,
+        "tsa_roots": list(tsa_roots or []),
         "messages_language": current_language(),
     }
     process = context.Process(target=_child, args=(arguments, messages), daemon=True)

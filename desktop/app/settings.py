@@ -73,9 +73,13 @@ def load_settings(path: Path | None = None) -> AppSettings:
         if name not in known:
             continue
         default = getattr(defaults, name)
-        if name == "recent" and isinstance(value, list):
-            values[name] = tuple(str(v) for v in value)
-        elif isinstance(default, bool) or type(value) is type(default):
+        if isinstance(default, tuple):  # the recent cases, the trusted root files
+            if isinstance(value, list):
+                values[name] = tuple(str(v) for v in value if isinstance(v, str))
+        elif isinstance(default, bool):
+            if isinstance(value, bool):  # "yes" or 1 is not a choice the person made
+                values[name] = value
+        elif type(value) is type(default):
             values[name] = value
         elif isinstance(default, float) and isinstance(value, int):
             values[name] = float(value)
@@ -86,6 +90,7 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     path = path or config_dir() / "settings.json"
     data = asdict(settings)
     data["recent"] = list(settings.recent)
+    data["tsa_roots"] = list(settings.tsa_roots)
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

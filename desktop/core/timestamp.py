@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import secrets
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import desktop
@@ -18,9 +20,11 @@ from desktop.core.errors import EvidenceError, UsageError
 from desktop.core.fsutil import os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import Event, record_hash
+from desktop.core.tsa_trust import TrustRoots
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.hashes import HashAlgorithm
+    from cryptography.x509 import Certificate
 
     from desktop.core.verify import Finding
 
@@ -72,6 +76,10 @@ class TokenFacts:
     tsa_name: str
     certificate_sha256: str
     accuracy_seconds: str | None
+    # DER of the signer's certificate and of the other certificates the token carries (the
+    # intermediates a chain to a trusted root is built from).
+    certificate_der: bytes = b""
+    other_certificates_der: tuple[bytes, ...] = ()
 
 
 def imprint_of(event: Event) -> bytes:
@@ -381,8 +389,8 @@ def _write_token(derived: Path, seq: int, token: bytes) -> Path:
 def check_token(token: bytes) -> TokenFacts:
     """Parse a DER TimeStampToken and verify its CMS signature with the certificate it carries.
 
-    Raises TokenProblem naming the first thing that is wrong. The certificate is not checked
-    against a list of trusted authorities: the facts name it (SHA-256 fingerprint) instead.
+    Raises TokenProblem naming the first thing that is wrong. Whether the certificate chains
+    to a root the person trusts is trusted_root()'s question, not this one's.
     """
     from asn1crypto import cms, tsp
 
@@ -413,7 +421,9 @@ def check_token(token: bytes) -> TokenFacts:
     signer = signer_infos[0]
     certificate = _signer_certificate(signer, certificates)
     _verify_signer(signer, certificate, tst_der)
-    return _facts(tst, certificate)
+    facts = _facts(tst, certificate)
+    others = tuple(bytes(c.dump()) for c in certificates if c is not certificate)
+    return dataclasses.replace(facts, other_certificates_der=others)
 
 
 def _signer_certificate(signer: Any, certificates: list[Any]) -> Any:
@@ -568,6 +578,7 @@ def _facts(tst: Any, certificate: Any) -> TokenFacts:
         tsa_name=_tsa_name(tst, certificate),
         certificate_sha256=hashlib.sha256(cert_der).hexdigest(),
         accuracy_seconds=_accuracy(tst),
+        certificate_der=cert_der,
     )
 
 
@@ -616,6 +627,11 @@ def iso_utc(moment: datetime) -> str:
 
 # -- verifying a case offline ------------------------------------------------------------
 
+# How far the authority's time may lie from this computer's clock before verify warns: from
+# the clock of the event that logged the token (either way), and before the events it covers.
+CLOCK_TOLERANCE_SECONDS = 600
+_NO_ROOTS = TrustRoots((), ())
+
 
 @dataclass(frozen=True)
 class TimestampCheck:
@@ -625,28 +641,136 @@ class TimestampCheck:
     proven: list[dict[str, Any]]
 
 
-def check_timestamps(folder: Path, events: list[Event]) -> TimestampCheck:
-    """Check every timestamp event offline; describe (describe_timestamp) each one that holds."""
+def check_timestamps(
+    folder: Path,
+    events: list[Event],
+    roots: TrustRoots | None = None,
+    *,
+    case_created: str | None = None,
+) -> TimestampCheck:
+    """Check every timestamp event offline; describe (describe_timestamp) each one that holds.
+
+    A token whose signature holds and that covers this log is described whether or not its
+    authority is trusted; it is called trusted only when its certificate chains to one of
+    `roots` (by default the system's roots, trust_roots()). `case_created` is case.json's
+    created.utc, for the warning about a token dated before the case.
+    """
     findings: list[Finding] = []
     proven: list[dict[str, Any]] = []
     by_seq: dict[int, Event] = {}
     for event in events:
         by_seq.setdefault(event.seq, event)
+    starts = [t for t in (case_created, events[0].utc if events else None) if t]
     for event in events:
-        if event.type == EVENT_TYPE:
-            problems = _verify_one(folder, event, by_seq)
-            findings.extend(problems)
-            if not problems:
-                proven.append(describe_timestamp(event))
+        if event.type != EVENT_TYPE:
+            continue
+        problems, facts = _verify_one(folder, event, by_seq)
+        findings.extend(problems)
+        if problems or facts is None:
+            continue
+        if roots is None:
+            from desktop.core.tsa_trust import trust_roots
+
+            roots = trust_roots()
+        root = trusted_root(facts, roots)
+        covered = by_seq[int(event.data["covers_seq"])]
+        warnings = clock_warnings(event, covered, facts.gen_time, starts)
+        proven.append(describe_timestamp(event, root=root, warnings=warnings))
     return TimestampCheck(findings, proven)
+
+
+def checked_timestamp(
+    folder: Path, event: Event, roots: TrustRoots | None = None
+) -> dict[str, Any]:
+    """describe_timestamp() of a just-logged timestamp event, with its trust and clock checked."""
+    from desktop.core.case import read_case_info
+    from desktop.core.log import LOG_NAME, scan_log
+
+    events = scan_log(folder / LOG_NAME, check=False).events
+    created = read_case_info(folder).created.get("utc")
+    for shown in check_timestamps(folder, events, roots, case_created=created).proven:
+        if shown["seq"] == event.seq:
+            return shown
+    return describe_timestamp(event)  # not found again: never called trusted
 
 
 def verify_timestamps(folder: Path, events: list[Event]) -> list[Finding]:
     """Check every timestamp event of a case offline; one Finding per problem found."""
-    return check_timestamps(folder, events).findings
+    return check_timestamps(folder, events, _NO_ROOTS).findings
 
 
-def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Finding]:
+def trusted_root(facts: TokenFacts, roots: TrustRoots) -> Certificate | None:
+    """The root of `roots` the token's signer chains to at the token's time, or None."""
+    from cryptography import x509
+
+    from desktop.core.tsa_trust import chain_to_root
+
+    leaf = x509.load_der_x509_certificate(facts.certificate_der)
+    others = []
+    for der in facts.other_certificates_der:
+        with contextlib.suppress(ValueError):
+            others.append(x509.load_der_x509_certificate(der))
+    at = datetime.fromisoformat(facts.gen_time.replace("Z", "+00:00"))
+    return chain_to_root(leaf, others, roots, at)
+
+
+def clock_warnings(
+    event: Event, covered: Event, gen_time: str, starts: list[str]
+) -> list[dict[str, Any]]:
+    """Where the authority's time and the log's clock disagree (kind, seconds, times)."""
+    trusted = _parse_utc(gen_time)
+    if trusted is None:
+        return []
+    warnings: list[dict[str, Any]] = []
+    tolerance = CLOCK_TOLERANCE_SECONDS
+    earliest = min((m for m in map(_parse_utc, starts) if m is not None), default=None)
+    logged_covered = _parse_utc(covered.utc)
+    if earliest is not None and (earliest - trusted).total_seconds() > tolerance:
+        warnings.append(
+            {
+                "kind": "timestamp_before_case",
+                "seconds": round((earliest - trusted).total_seconds()),
+                "gen_time": gen_time,
+                "logged": iso_utc(earliest),
+                "covers_seq": covered.seq,
+            }
+        )
+    elif logged_covered is not None and (logged_covered - trusted).total_seconds() > tolerance:
+        warnings.append(
+            {
+                "kind": "timestamp_before_covered",
+                "seconds": round((logged_covered - trusted).total_seconds()),
+                "gen_time": gen_time,
+                "logged": covered.utc,
+                "covers_seq": covered.seq,
+            }
+        )
+    logged = _parse_utc(event.utc)
+    if logged is not None and abs((logged - trusted).total_seconds()) > tolerance:
+        warnings.append(
+            {
+                "kind": "timestamp_clock_off",
+                "seconds": round((logged - trusted).total_seconds()),
+                "gen_time": gen_time,
+                "logged": event.utc,
+                "covers_seq": covered.seq,
+            }
+        )
+    return warnings
+
+
+def _parse_utc(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _verify_one(
+    folder: Path, event: Event, by_seq: dict[int, Event]
+) -> tuple[list[Finding], TokenFacts | None]:
+    """The problems of one timestamp event, and the facts of its token when it verifies."""
     from desktop.core.verify import Finding
 
     data = event.data
@@ -664,7 +788,7 @@ def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Fi
                     seq=event.seq,
                 ),
             )
-        ]
+        ], None
     where = str(entry["path"])
     token = _read_token(folder, entry)
     if token is None:
@@ -678,7 +802,7 @@ def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Fi
                     seq=event.seq,
                 ),
             )
-        ]
+        ], None
     try:
         facts = check_token(token)
     except TokenProblem as problem:
@@ -692,7 +816,7 @@ def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Fi
                     reason=problem,
                 ),
             )
-        ]
+        ], None
     problems: list[Finding] = []
 
     def mismatch(message: str) -> None:
@@ -732,6 +856,8 @@ def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Fi
         "policy": facts.policy,
         "tsa_name": facts.tsa_name,
     }
+    if data.get("tsa_certificate_sha256") is not None:
+        logged["tsa_certificate_sha256"] = facts.certificate_sha256
     if data.get("nonce") is not None:
         logged["nonce"] = "" if facts.nonce is None else str(facts.nonce)
     for name, value in logged.items():
@@ -745,7 +871,7 @@ def _verify_one(folder: Path, event: Event, by_seq: dict[int, Event]) -> list[Fi
                     token=value,
                 )
             )
-    return problems
+    return problems, facts
 
 
 def _token_entry(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -764,49 +890,121 @@ def _token_entry(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _read_token(folder: Path, entry: dict[str, Any]) -> bytes | None:
-    """The token's bytes if the file is inside the case and matches its logged hash."""
-    pure = PurePosixPath(str(entry["path"]))
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        return None
+    """The token's bytes if the file is inside the case (no link) and matches its logged hash."""
+    from desktop.core.safepath import UnsafePathError, read_inside
+
     try:
-        token = folder.joinpath(*pure.parts).read_bytes()
-    except OSError:
+        token = read_inside(folder, str(entry["path"]), limit=MAX_REPLY_BYTES)
+    except (UnsafePathError, OSError):
         return None
     if hashlib.sha256(token).hexdigest() != entry["sha256"]:
         return None
     return token
 
 
-def describe_timestamp(event: Event) -> dict[str, Any]:
-    """What a timestamp event says, for display; check it with verify_timestamps first."""
+def describe_timestamp(
+    event: Event,
+    *,
+    root: Certificate | None = None,
+    warnings: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """What a timestamp event says, for display; check it with check_timestamps first.
+
+    It is called trusted only with the `root` its authority's certificate chained to
+    (trusted_root); without one the statement says the authority cannot be vouched for.
+    """
     data = event.data
     entry = _token_entry(data)
     gen_time = data.get("gen_time")
     offset: float | None = None
     if isinstance(gen_time, str):
-        with contextlib.suppress(ValueError):
-            trusted = datetime.fromisoformat(gen_time.replace("Z", "+00:00"))
-            local = datetime.fromisoformat(event.utc.replace("Z", "+00:00"))
-            offset = round((local - trusted).total_seconds(), 3)
-    tsa_name = data.get("tsa_name") or data.get("tsa_url") or ""
-    return {
+        trusted_time = _parse_utc(gen_time)
+        local = _parse_utc(event.utc)
+        if trusted_time is not None and local is not None:
+            offset = round((local - trusted_time).total_seconds(), 3)
+    root_sha256 = root_label = None
+    if root is not None:
+        from desktop.core.tsa_trust import fingerprint, root_name
+
+        root_sha256, root_label = fingerprint(root), root_name(root)
+    shown: dict[str, Any] = {
         "seq": event.seq,
         "covers_seq": data.get("covers_seq"),
         "covers_hash": data.get("covers_hash"),
         "gen_time": gen_time,
-        "tsa_name": tsa_name,
+        "tsa_name": data.get("tsa_name") or data.get("tsa_url") or "",
         "tsa_url": data.get("tsa_url"),
         "serial": data.get("serial"),
         "policy": data.get("policy"),
         "token": None if entry is None else entry["path"],
+        "trusted": root is not None,
+        "tsa_certificate_sha256": data.get("tsa_certificate_sha256"),
+        "tsa_root_sha256": root_sha256,
+        "tsa_root_name": root_label,
         # The computer's clock when the token was logged, minus the authority's time: an upper
         # bound on how far ahead the local clock ran (the request took some time too).
         "local_clock_minus_trusted_seconds": offset,
-        "statement": tr(
-            "{tsa} signed that log event #{covered} and every event before it existed by "
-            "{time} (UTC).",
-            tsa=tsa_name,
-            covered=data.get("covers_seq"),
-            time=gen_time,
-        ),
     }
+    shown["statement"] = timestamp_statement(shown)
+    shown["warnings"] = [{**w, "message": clock_warning_text(w, event.seq)} for w in warnings]
+    return shown
+
+
+def timestamp_statement(shown: dict[str, Any]) -> str:
+    """One sentence, in the current language, on what a described timestamp proves."""
+    if shown.get("trusted"):
+        return tr(
+            "{tsa} signed that log event #{covered} and every event before it existed by "
+            "{time} (UTC). Its certificate chains to {root}, a root you trust (SHA-256 "
+            "{root_sha256}).",
+            tsa=shown.get("tsa_name"),
+            covered=shown.get("covers_seq"),
+            time=shown.get("gen_time"),
+            root=shown.get("tsa_root_name"),
+            root_sha256=shown.get("tsa_root_sha256"),
+        )
+    return tr(
+        "Not trusted time: the token is signed by {tsa}, an authority this program cannot vouch "
+        "for, because its certificate (SHA-256 {certificate}) does not chain to a root you trust. "
+        "It says that log event #{covered} and every event before it existed by {time} (UTC) "
+        "only to someone who trusts that certificate. To trust it, give its root certificate "
+        "with verify --tsa-root FILE or in Settings (Trusted time).",
+        tsa=shown.get("tsa_name"),
+        certificate=shown.get("tsa_certificate_sha256") or "?",
+        covered=shown.get("covers_seq"),
+        time=shown.get("gen_time"),
+    )
+
+
+def clock_warning_text(warning: dict[str, Any], seq: int) -> str:
+    """A clock warning of clock_warnings() in words, in the current language."""
+    minutes = f"{abs(float(warning.get('seconds') or 0)) / 60:.0f}"
+    values = {
+        "seq": seq,
+        "time": warning.get("gen_time"),
+        "logged": warning.get("logged"),
+        "covered": warning.get("covers_seq"),
+        "minutes": minutes,
+        "bound": CLOCK_TOLERANCE_SECONDS // 60,
+    }
+    kind = warning.get("kind")
+    if kind == "timestamp_before_case":
+        return tr(
+            "seq {seq}: the authority's time {time} is {minutes} minutes before the case was "
+            "created by this computer's clock ({logged}): the computer's clock ran ahead, or "
+            "the case's times were changed.",
+            **values,
+        )
+    if kind == "timestamp_before_covered":
+        return tr(
+            "seq {seq}: the authority's time {time} is {minutes} minutes before event "
+            "#{covered}, which it covers, was logged ({logged}): the computer's clock ran "
+            "ahead, or the log's times were changed.",
+            **values,
+        )
+    return tr(
+        "seq {seq}: the authority's time {time} and this computer's clock when the token was "
+        "logged ({logged}) differ by {minutes} minutes (more than {bound}): the computer's "
+        "clock was wrong, or the token was logged long after it was issued.",
+        **values,
+    )

@@ -20,6 +20,7 @@ from desktop.core.case import (
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, Event, LogProblem, scan_file
 from desktop.core.safepath import inside_or_none
+from desktop.core.tsa_trust import TrustRoots
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class VerifyReport:
     files_checked: int = 0
     last_hash: str | None = None
     problems: list[Finding] = field(default_factory=list)
-    # What each valid RFC 3161 token proves (desktop.core.timestamp.describe_timestamp).
+    # What each valid RFC 3161 token proves (desktop.core.timestamp.describe_timestamp): its
+    # "trusted" is true only when the authority chains to a root the person trusts; its
+    # "warnings" name a clock that disagrees with the authority's time (not a failure).
     timestamps: list[dict[str, Any]] = field(default_factory=list)
     # Files a bundle left out because they show redacted pixels (their hashes are logged).
     withheld: list[str] = field(default_factory=list)
@@ -119,8 +122,15 @@ def _with_covered_events(path: Path, kept: list[Event]) -> list[Event]:
     return sorted([*kept, *extra], key=lambda event: event.seq)
 
 
-def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> VerifyReport:
+def verify_case(
+    folder: Path,
+    withheld: Mapping[str, str] | None = None,
+    tsa_roots: TrustRoots | None = None,
+) -> VerifyReport:
     """Check a case folder completely; never changes anything.
+
+    A timestamp is called trusted only when its authority chains to one of `tsa_roots` (by
+    default the system's roots, desktop.core.tsa_trust.trust_roots()).
 
     `withheld` (path -> SHA-256, from a bundle's withheld-sha256.txt) names files a bundle
     left out because they show redacted pixels; such a file may be absent when the log's own
@@ -195,7 +205,13 @@ def verify_case(folder: Path, withheld: Mapping[str, str] | None = None) -> Veri
     # asn1crypto and cryptography are imported only when the log has a timestamp event).
     from desktop.core.timestamp import check_timestamps
 
-    stamps = check_timestamps(folder, _with_covered_events(folder / LOG_NAME, scan.events))
+    created = info.created.get("utc") if isinstance(info.created, dict) else None
+    stamps = check_timestamps(
+        folder,
+        _with_covered_events(folder / LOG_NAME, scan.events),
+        tsa_roots,
+        case_created=created,
+    )
     problems.extend(stamps.findings)
     report.timestamps = stamps.proven
 

@@ -1154,8 +1154,48 @@ colour</source>
         <translation>⚠ 申请时间戳时只向该服务器发送一个哈希值，绝不会发送您的截图、备注或案件信息。</translation>
     </message>
     <message>
+        <source>&amp;Timestamp at the end of every recording session</source>
+        <translation>每次录制结束时获取时间戳(&amp;T)</translation>
+    </message>
+    <message>
+        <source>When an interval capture stops and when the case is closed, ask the authority above to sign the last log hash.</source>
+        <translation>在定时截图停止时和关闭案件时，请上面的时间戳服务对最后一行日志的哈希签名。</translation>
+    </message>
+    <message>
+        <source>Trusted root certificates</source>
+        <translation>信任的根证书</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Add the root certificate file of a timestamp authority</source>
+        <translation>添加时间戳服务的根证书文件</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Stop trusting the selected root certificate</source>
+        <translation>不再信任所选的根证书</translation>
+    </message>
+    <message>
         <source>&amp;Server address:</source>
         <translation>服务器地址(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Offered once an authority is set. Off by default; a failed request is shown and loses nothing.</source>
+        <translation>设置了时间戳服务后才可选择。默认关闭；请求失败时会显示原因，不会丢失任何内容。</translation>
+    </message>
+    <message>
+        <source>T&amp;rusted roots:</source>
+        <translation>信任的根证书(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>A timestamp is called trusted only when the authority's certificate chains to one of the system's root certificates or to one of these files (PEM or DER).</source>
+        <translation>只有当时间戳服务的证书能链接到系统的某个根证书或这里列出的某个文件（PEM 或 DER）时，时间戳才被称为可信。</translation>
     </message>
     <message>
         <source>Trusted time</source>
@@ -1232,6 +1272,14 @@ colour</source>
     <message>
         <source>{tab}: {message}</source>
         <translation>{tab}：{message}</translation>
+    </message>
+    <message>
+        <source>Root certificate of a timestamp authority</source>
+        <translation>时间戳服务的根证书</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer *.der);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer *.der);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -1396,8 +1444,8 @@ colour</source>
         <translation>标注</translation>
     </message>
     <message>
-        <source>Trusted timestamp</source>
-        <translation>可信时间戳</translation>
+        <source>Timestamp</source>
+        <translation>时间戳</translation>
     </message>
     <message>
         <source>Case opened</source>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -188,6 +188,8 @@ ALLOWED = {
     "PNG",
     "JPEG",
     "ZIP",
+    "PEM",  # certificate file formats
+    "DER",
     "OCR",
     "SHA",
     "CSS",
@@ -305,3 +307,132 @@ def test_hotkeys_capture_and_pause_and_the_floating_bar(
     assert not session.paused
     text = controller.explain_hotkeys()
     assert text  # says what works here (offscreen: nothing global, and why)
+
+
+@pytest.fixture
+def loopback_tsa(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[object, object]]:
+    from tests.core.test_timestamp import Authority, Server, make_keys
+
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    authority = Authority(make_keys("ecdsa"))
+    server = Server(authority)
+    yield authority, server
+    server.close()
+
+
+def _stamps(folder: Path) -> list[object]:
+    return [e for e in scan_log(folder / "log.jsonl").events if e.type == "timestamp"]
+
+
+def test_a_timestamp_ends_every_recording_session_when_settings_ask(
+    qtbot: object, controller: Controller, tmp_path: Path, loopback_tsa: tuple[Any, Any]
+) -> None:
+    from dataclasses import replace
+
+    authority, server = loopback_tsa
+    folder = tmp_path / "case"
+    open_case(qtbot, controller, folder)
+    session = controller.session
+    assert session is not None
+
+    # Off (the default): an interval session ends without a word to anybody.
+    controller.settings = replace(controller.settings, tsa_url=server.url)
+    controller.toggle_interval(True, 0.5)
+    wait(qtbot, lambda: any(e.type == "capture" for e in session.events))
+    controller.toggle_interval(False, 0.5)
+    wait(qtbot, lambda: not session.interval_active)
+    qtbot.wait(300)  # type: ignore[attr-defined]
+    assert authority.requests == [] and _stamps(folder) == []
+
+    # On: the end of the interval session is timestamped ...
+    controller.settings = replace(controller.settings, timestamp_after_session=True)
+    controller.toggle_interval(True, 0.5)
+    wait(qtbot, lambda: sum(e.type == "capture" for e in session.events) >= 2)
+    controller.toggle_interval(False, 0.5)
+    wait(qtbot, lambda: any(e.type == "timestamp" for e in session.events))
+    assert len(_stamps(folder)) == 1
+    # ... in words that never call the loopback authority trusted.
+    wait(qtbot, lambda: "Not trusted time" in controller.window.statusBar().currentMessage())
+
+    # ... and so is the closing of the case, when something was logged since.
+    session.note("one more note")
+    wait(
+        qtbot,
+        lambda: any(
+            e.type == "note" and e.data.get("text") == "one more note" for e in session.events
+        ),
+    )
+    controller.close_case()
+    stamps = _stamps(folder)
+    assert len(stamps) == 2
+    assert stamps[-1].data["covers_seq"] == stamps[-1].seq - 1  # type: ignore[attr-defined]
+    from desktop.core.verify import verify_case
+
+    assert verify_case(folder).ok
+
+
+def test_a_failed_session_timestamp_is_told_and_loses_nothing(
+    qtbot: object, controller: Controller, tmp_path: Path, loopback_tsa: tuple[Any, Any]
+) -> None:
+    from dataclasses import replace
+
+    authority, server = loopback_tsa
+    authority.mode = "http_500"
+    folder = tmp_path / "case"
+    open_case(qtbot, controller, folder)
+    session = controller.session
+    assert session is not None
+    controller.settings = replace(
+        controller.settings, tsa_url=server.url, timestamp_after_session=True
+    )
+    session.note("the last thing recorded")
+    wait(
+        qtbot,
+        lambda: any(
+            e.type == "note" and e.data.get("text") == "the last thing recorded"
+            for e in session.events
+        ),
+    )
+    before = (folder / "log.jsonl").read_bytes()
+    controller.close_case()
+    wait(qtbot, lambda: "was not obtained" in (controller.last_error or ""))
+    assert "answered HTTP 500" in (controller.last_error or "")
+    assert authority.requests  # it was asked, and only that authority
+    assert (folder / "log.jsonl").read_bytes() == before
+    assert _stamps(folder) == []
+    from desktop.core.verify import verify_case
+
+    assert verify_case(folder).ok
+
+
+def test_the_window_calls_a_timestamp_trusted_only_with_a_root_from_settings(
+    qtbot: object, controller: Controller, tmp_path: Path, loopback_tsa: tuple[Any, Any]
+) -> None:
+    from dataclasses import replace
+
+    from cryptography.hazmat.primitives import serialization
+
+    authority, server = loopback_tsa
+    open_case(qtbot, controller, tmp_path / "case")
+    session = controller.session
+    assert session is not None
+    controller.settings = replace(controller.settings, tsa_url=server.url)
+    controller.request_timestamp(confirmed=True)
+    wait(qtbot, lambda: "Not trusted time" in controller.window.statusBar().currentMessage())
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(authority.keys.ca_cert.public_bytes(serialization.Encoding.PEM))
+    controller.settings = replace(controller.settings, tsa_roots=(str(root),))
+    controller.request_timestamp(confirmed=True)
+    wait(
+        qtbot, lambda: "Its certificate chains to" in controller.window.statusBar().currentMessage()
+    )
+
+    controller.verify()
+    dialog = controller.verify_dialog
+    assert dialog is not None
+    wait(qtbot, lambda: "Everything verifies" in dialog.details())
+    details = dialog.details()
+    assert details.count("Its certificate chains to Test Root CA") == 2  # both, now
+    assert "Not trusted time" not in details

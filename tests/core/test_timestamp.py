@@ -139,6 +139,8 @@ class Authority:
         self.keys = keys
         self.mode = "ok"
         self.serial = 1000
+        self.clock_shift = timedelta(0)  # how far the authority's clock is off
+        self.extra_certificates: list[x509.Certificate] = []  # intermediates it sends along
         self.requests: list[tuple[str, bytes]] = []
 
     def answer(self, content_type: str, body: bytes) -> tuple[int, bytes]:
@@ -177,7 +179,7 @@ class Authority:
                     "hashed_message": hashed,
                 },
                 "serial_number": self.serial,
-                "gen_time": datetime.now(UTC).replace(microsecond=0),
+                "gen_time": (datetime.now(UTC) + self.clock_shift).replace(microsecond=0),
                 "accuracy": {"seconds": 1},
                 "nonce": nonce,
                 "tsa": ax509.GeneralName(name="directory_name", value=tsa_name),
@@ -227,7 +229,11 @@ class Authority:
             "signer_infos": [signer],
         }
         if request["cert_req"].native and self.mode != "no_certificate":
-            signed_data["certificates"] = [cert]
+            extra = [
+                ax509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+                for c in self.extra_certificates
+            ]
+            signed_data["certificates"] = [cert, *extra]
         signed = cms.SignedData(signed_data)
         return cms.ContentInfo({"content_type": "signed_data", "content": signed})
 
@@ -383,6 +389,11 @@ def test_a_token_is_obtained_stored_logged_and_verifies(
     assert abs(shown["local_clock_minus_trusted_seconds"]) < 5
     assert f"#{covered.seq}" in shown["statement"]
     assert f"Test TSA ({kind})" in shown["statement"]
+    # Without a root it chained to, nothing is called trusted (the loopback CA is nobody's).
+    assert shown["trusted"] is False
+    assert shown["tsa_root_sha256"] is None
+    assert shown["statement"].startswith("Not trusted time")
+    assert [s["trusted"] for s in checked.proven] == [False, False]
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
@@ -617,3 +628,35 @@ def test_importing_and_verifying_without_timestamps_stays_light(tmp_path: Path) 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_token_reached_through_a_link_is_not_read(
+    case: CaseWriter, tsa: tuple[Authority, Server], tmp_path: Path
+) -> None:
+    _, server = tsa
+    event = request_timestamp(case, server.url)
+    stored = case.folder / event.data["files"][0]["path"]
+    outside = tmp_path / "outside.tsr"
+    outside.write_bytes(stored.read_bytes())  # the same bytes, but outside the case
+    _make_writable(stored)
+    stored.unlink()
+    os.symlink(outside, stored)
+
+    checked = check_timestamps(case.folder, _events(case.folder))
+
+    assert [f.kind for f in checked.findings] == ["timestamp_invalid"]
+    assert "missing or differs" in checked.findings[0].message
+    assert checked.proven == []
+
+
+def test_a_misstated_certificate_fingerprint_is_flagged(
+    case: CaseWriter, tsa: tuple[Authority, Server]
+) -> None:
+    _, server = tsa
+    event = request_timestamp(case, server.url)
+    events = _events(case.folder)
+    restated = dataclasses.replace(event, data={**event.data, "tsa_certificate_sha256": "ab" * 32})
+    [finding] = verify_timestamps(case.folder, [*events[:-1], restated])
+    assert finding.kind == "timestamp_mismatch"
+    assert "the log says tsa_certificate_sha256 is abab" in finding.message

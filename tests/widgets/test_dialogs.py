@@ -447,6 +447,8 @@ CHANGED = SettingsValues(
     area_ratio_threshold=3.0,
     weight_ratio_threshold=1.5,
     tsa_url="https://tsa.example.org/tsr",
+    tsa_roots=(os.path.join(PARENT, "root-a.pem"), os.path.join(PARENT, "root-b.der")),
+    timestamp_after_session=True,
     language="zh",
     data_folder=PARENT,
 )
@@ -479,6 +481,8 @@ def test_default_settings_are_the_documented_ones() -> None:
         "Ctrl+Shift+F11",
     )
     assert defaults.tsa_url == ""
+    assert defaults.tsa_roots == ()
+    assert defaults.timestamp_after_session is False  # off by default
     assert (defaults.area_ratio_threshold, defaults.weight_ratio_threshold) == (2.0, 2.0)
 
 
@@ -540,6 +544,47 @@ def test_a_timestamp_address_must_be_a_web_address(qtbot: QtBot) -> None:
     assert not button(dialog, "OK").isEnabled()
     tsa.setText("http://tsa.example.org/tsr")
     assert button(dialog, "OK").isEnabled()
+
+
+@pytest.mark.gui
+def test_the_session_timestamp_is_offered_only_with_an_authority(qtbot: QtBot) -> None:
+    dialog = settings_dialog(qtbot, SettingsValues(timestamp_after_session=True))
+    session = checkbox(dialog, "Timestamp at the end of every recording session")
+    assert not session.isEnabled()  # no authority: nothing to ask
+    assert dialog.values().timestamp_after_session is False
+    tsa = named(dialog, QLineEdit, "Timestamp authority address")
+    tsa.setText("https://tsa.example.org/tsr")
+    assert session.isEnabled()
+    session.setChecked(True)
+    assert dialog.values().timestamp_after_session is True
+    tsa.setText("tsa.example.org")  # not an address: not offered either
+    assert not session.isEnabled()
+    assert dialog.values().timestamp_after_session is False
+    tsa.setText("")
+    assert dialog.values() == SettingsValues()
+
+
+@pytest.mark.gui
+def test_trusted_root_files_are_added_and_removed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = settings_dialog(qtbot, SettingsValues())
+    chosen = [os.path.join(PARENT, "tsa-root.pem"), os.path.join(PARENT, "other.der")]
+    monkeypatch.setattr(
+        "widgets.dialogs.QFileDialog.getOpenFileName",
+        lambda *args, **kwargs: (chosen.pop(0), ""),
+    )
+    add, remove = button(dialog, "Add…"), button(dialog, "Remove")
+    assert not remove.isEnabled()
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    roots = dialog.values().tsa_roots
+    assert roots == (os.path.join(PARENT, "tsa-root.pem"), os.path.join(PARENT, "other.der"))
+    listing = named(dialog, QListWidget, "Trusted root certificates")
+    listing.setCurrentRow(0)
+    assert remove.isEnabled()
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert dialog.values().tsa_roots == (os.path.join(PARENT, "other.der"),)
 
 
 @pytest.mark.gui

@@ -34,6 +34,7 @@ from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
 from desktop.core.safepath import is_safe_relative
+from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import Finding, VerifyReport, verify_case
 
 MANIFEST = "manifest-sha256.txt"
@@ -632,7 +633,14 @@ SHA-256，结果必须等于 "hash"。每行的 "prev" 必须等于上一行的 
 
 因此，请把本说明开头的"日志最后一行的哈希"与你从别处得到的值核对：例如报告
 PDF 上印的哈希、对方在邮件或材料中告诉你的哈希，或时间戳凭证。两者相同，就说明
-到那一行为止的全部记录都没有被改写。
+到那一行为止的全部记录都没有被改写。只有当时间戳凭证来自你信任其根证书的机构时，
+它才能证明时间；可在案件文件夹中用 OpenSSL 检查（COVERS_HASH 为 log.jsonl 中时间戳
+事件的 "covers_hash"）：
+
+    openssl ts -verify -token_in -in derived/timestamp-N.tsr -digest COVERS_HASH -CAfile ROOT.pem
+
+没有这样一份来自别处的副本，谁也无法把本文件夹与"整个日志和所有文件被一起改写"的
+文件夹区分开。
 
 熟悉电脑的人可以用文末的 Python 脚本做这一步检查。
 
@@ -720,7 +728,14 @@ after it, and the last log hash would change.
 
 So compare the "last log hash" at the top of this text with a copy you got elsewhere: the
 hash printed in the PDF report, one the sender gave you in an e-mail or a filing, or a
-timestamp token. If they are the same, nothing up to that line has been rewritten.
+timestamp token. If they are the same, nothing up to that line has been rewritten. A token
+proves a time only if it comes from an authority whose root certificate you trust; check it
+with OpenSSL in the case folder ("covers_hash" of the timestamp event in log.jsonl):
+
+    openssl ts -verify -token_in -in derived/timestamp-N.tsr -digest COVERS_HASH -CAfile ROOT.pem
+
+Without such an outside copy, nobody can tell this folder from one in which the whole log and
+every file were rewritten together.
 
 A technical helper can run the Python script at the end of this text for this step.
 
@@ -756,8 +771,12 @@ unzipped folder and run: python3 check_log.py)
 # -- verify ------------------------------------------------------------------------------------
 
 
-def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
+def verify_bundle(
+    path: Path, *, work_dir: Path | None = None, tsa_roots: TrustRoots | None = None
+) -> VerifyReport:
     """Check a bundle: every member against the manifests, then the case it holds.
+
+    `tsa_roots`: the roots a timestamp authority must chain to (verify_case).
 
     The bundle is unpacked into a temporary folder (under `work_dir` if given) that is removed
     afterwards; nothing else is written. Paths in the findings are names inside the ZIP.
@@ -775,7 +794,7 @@ def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
             hashes = _unpack(archive, infos, top, root, report.problems)
             checked = _check_manifest(hashes, top, root, report.problems)
             known = {*hashes, *(_parse_manifest(root, top, MANIFEST, []) or {}), CASE_JSON}
-            _check_case(root, top, known, report, _withheld(root))
+            _check_case(root, top, known, report, _withheld(root), tsa_roots)
             _check_tag_facts(root, top, hashes, report)
             report.files_checked = len(checked)
     return report
@@ -1074,7 +1093,12 @@ def _withheld(root: Path) -> dict[str, str]:
 
 
 def _check_case(
-    root: Path, top: str, known: set[str], report: VerifyReport, withheld: dict[str, str]
+    root: Path,
+    top: str,
+    known: set[str],
+    report: VerifyReport,
+    withheld: dict[str, str],
+    tsa_roots: TrustRoots | None = None,
 ) -> None:
     """Run the case folder check on the unpacked case and take in what it found.
 
@@ -1101,7 +1125,7 @@ def _check_case(
             )
         )
         return
-    found = verify_case(root, withheld)
+    found = verify_case(root, withheld, tsa_roots)
     # Take every field verify_case fills (title, events, last hash, trusted times ...) except
     # where the case is: the bundle's path stays, and its problems are merged below.
     for item in fields(found):

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.core.case import CaseInfo, named_files, read_case_info
 from desktop.core.log import LOG_NAME, Event, scan_log
+from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import VerifyReport, verify_case
 
 CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
@@ -104,13 +105,21 @@ class ReportModel:
 
 
 def build_model(
-    folder: Path, *, exhibit_prefix: str = "A", journeys: list[str] | None = None
+    folder: Path,
+    *,
+    exhibit_prefix: str = "A",
+    journeys: list[str] | None = None,
+    tsa_roots: TrustRoots | None = None,
 ) -> ReportModel:
-    """Read the case (without changing it) and arrange it for the report."""
+    """Read the case (without changing it) and arrange it for the report.
+
+    A timestamp is called trusted only when its authority chains to one of `tsa_roots`
+    (by default the system's roots).
+    """
     info = read_case_info(folder)
     scan = scan_log(folder / LOG_NAME, check=False)  # verify_case below does the checking
     events = scan.events
-    verification = verify_case(folder)
+    verification = verify_case(folder, tsa_roots=tsa_roots)
     withdrawn = {
         int(e.data["target"]): str(e.data.get("reason", ""))
         for e in events

@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -666,6 +666,13 @@ def _methods(
             "the chain; a wall clock that moved is recorded in the event."
         ),
         tr(
+            "What the folder alone cannot show: someone who rewrites the whole log and every "
+            "file, recomputing every hash, makes a case that verifies. A rewrite is caught "
+            "only by comparing with something kept elsewhere: the last log hash on the cover "
+            "of an earlier report or in a bundle already handed over, or a trusted timestamp "
+            "(RFC 3161) over a log hash, signed by an authority whose root you trust."
+        ),
+        tr(
             "Measurements: a control's visual extent is the connected region that differs from "
             "its local background (the modal colour of a ring 1 to 6 CSS px around it), with "
             "holes filled. Text colour is the median of the 15 % of ink pixels with the highest "
@@ -712,22 +719,20 @@ def _methods(
     if not model.verification.ok:
         flow.append(heading(tr("Verification problems"), 1, "problems"))
         flow += [p(f"{f.where}: {f.message}", "small") for f in model.verification.problems]
-    if model.timestamps:
-        flow.append(heading(tr("Trusted timestamps"), 1, "timestamps"))
-        for stamp in model.timestamps:
-            flow.append(
-                p(
-                    tr(
-                        "#{seq}: {tsa} certified at {time} that log line #{covers} (and so "
-                        "everything before it) existed unchanged. It does not show that the "
-                        "screen showed the truth.",
-                        seq=stamp.seq,
-                        tsa=stamp.data.get("tsa_name") or stamp.data.get("tsa_url", "?"),
-                        time=stamp.data.get("gen_time", "?"),
-                        covers=stamp.data.get("covers_seq", "?"),
-                    )
-                )
-            )
+    if model.verification.timestamps:
+        from desktop.core.timestamp import clock_warning_text, timestamp_statement
+
+        flow.append(heading(tr("Timestamps"), 1, "timestamps"))
+        for shown in model.verification.timestamps:
+            # Worded here, in the report's language, from what verify found.
+            words = f"#{shown['seq']}: {timestamp_statement(shown)}"
+            if shown.get("trusted"):
+                words += " " + tr("It does not show that the screen showed the truth.")
+            flow.append(p(words))
+            flow += [
+                p("⚠ " + clock_warning_text(warning, shown["seq"]), "small")
+                for warning in shown.get("warnings", [])
+            ]
     flow.append(
         p(
             tr(
@@ -883,8 +888,13 @@ def build_report(
     journeys: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    tsa_roots: Sequence[Path] = (),
 ) -> ReportResult:
-    """Write the PDF exhibit of a case; the same folder and options give the same bytes."""
+    """Write the PDF exhibit of a case; the same folder and options give the same bytes.
+
+    `tsa_roots`: root certificate files a timestamp authority may chain to, besides the
+    system's roots; a timestamp is called trusted only when it chains to one of them.
+    """
     from reportlab import rl_config
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -897,7 +907,10 @@ def build_report(
     register_fonts()
     if _ExhibitMarker is None:
         _reportlab_classes()
-    model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys)
+    from desktop.core.tsa_trust import trust_roots
+
+    roots = trust_roots(tsa_roots) if tsa_roots else None  # None: the system's, when needed
+    model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys, tsa_roots=roots)
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
     cache = _cache_dir(folder)
     # key -> (image file, name of its JPEG copy in the cache)
