@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -17,12 +18,16 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop.core.case import CaseWriter
 from desktop.core.demo import build_demo_case
+from desktop.core.errors import DiskFullError
+from desktop.core.fsutil import write_new_file
 from desktop.core.log import LOG_NAME, scan_log
+from desktop.core.report import bundle
 from desktop.core.report.bundle import (
     SCRIPT_END,
     SCRIPT_START,
@@ -173,6 +178,36 @@ def test_export_report_logs_the_pdf_with_its_sha256_before_the_bundle(
     first = write_bundle(writer, tmp_path / "one.zip")
     second = write_bundle(writer, tmp_path / "two.zip")
     assert first.sha256 == second.sha256
+
+
+def test_a_full_disk_while_logging_the_report_leaves_no_copy_and_no_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = build_case(tmp_path)
+    report = tmp_path / "complaint report.pdf"
+    report.write_bytes(FAKE_PDF)
+    log_before = (writer.folder / LOG_NAME).read_bytes()
+    real_write = os.write
+    copied: list[Path] = []
+
+    def new_file(path: Path, data: bytes, **options: Any) -> None:
+        write_new_file(path, data, **options)
+        copied.append(path)  # the copy is on disk; now the disk is full
+
+    def write(fd: int, data: Any) -> int:
+        if copied and fd > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(bundle, "write_new_file", new_file)
+    monkeypatch.setattr(os, "write", write)
+    with pytest.raises(DiskFullError):
+        export_bundle(writer, tmp_path / "bundle.zip", report_pdf=report)
+    monkeypatch.undo()
+    assert copied and not copied[0].exists(), "a copy no event names would be a stray"
+    assert (writer.folder / LOG_NAME).read_bytes() == log_before
+    assert not (tmp_path / "bundle.zip").exists()
+    assert verify_case(writer.folder).ok
 
 
 def test_report_and_export_from_the_terminal_log_no_absolute_path(tmp_path: Path) -> None:

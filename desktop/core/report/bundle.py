@@ -172,68 +172,77 @@ def attach_report(writer: CaseWriter, report: Path) -> str:
         if in_exports
         else f"{EXPORTS}/{safe_file_name(report.name)}"
     )
-    with writer.transaction() as tx:
-        events = scan_log(folder / LOG_NAME, check=False).events
-        logged = {entry.path: entry for event in events for entry in _named(event)}
-        known = logged.get(name)
-        if known is not None and known.sha256 == digest:
-            return name
-        if known is None and not in_exports:
-            for event in events:
-                if any(entry.sha256 == digest for entry in _named(event)):
-                    return next(e.path for e in _named(event) if e.sha256 == digest)
-        target = resolve_inside(folder, name)
-        if known is not None or (
-            not in_exports and target.exists() and _hash_file(target)[0] != digest
-        ):
-            raise UsageError(
-                tr(
-                    "A different file named {name} is already in the case. Rename the report "
-                    "and try again.",
-                    name=name,
+    copied: Path | None = None
+    try:
+        with writer.transaction() as tx:
+            events = scan_log(folder / LOG_NAME, check=False).events
+            logged = {entry.path: entry for event in events for entry in _named(event)}
+            known = logged.get(name)
+            if known is not None and known.sha256 == digest:
+                return name
+            same = [entry.path for entry in logged.values() if entry.sha256 == digest]
+            if known is None and not in_exports and same:
+                return same[0]  # the log names these very bytes already, under another name
+            target = resolve_inside(folder, name)
+            if known is not None or (
+                not in_exports and target.exists() and _hash_file(target)[0] != digest
+            ):
+                raise UsageError(
+                    tr(
+                        "A different file named {name} is already in the case. Rename the "
+                        "report and try again.",
+                        name=name,
+                    )
                 )
-            )
-        copied = not in_exports and not target.exists()
-        if copied:
-            try:
-                target.parent.mkdir(exist_ok=True)
-                write_new_file(target, data)
-            except OSError as error:
-                raise os_error_to_evidence(error, target.parent) from error
-        entry = {"path": name, "sha256": digest, "size": len(data), "kind": "report"}
-        record: dict[str, Any] = {
-            "kind": "report",
-            "path": name,
-            "sha256": digest,
-            "size": len(data),
-            "files": [entry],
-            "added_for": "bundle",
-        }
-        if not resolved.is_relative_to(case):
-            record["copied_from"] = report.name
-            record["location"] = OUTSIDE_CASE
-        earlier = next(
-            (
-                event
-                for event in events
-                if event.type == "export"
-                and event.data.get("kind") == "report"
-                and event.data.get("sha256") == digest
-            ),
-            None,
-        )
-        if earlier is not None:
-            record["made_at_seq"] = earlier.seq
-            for label in ("covers_hash", "language", "pages"):
-                if label in earlier.data:
-                    record[label] = earlier.data[label]
-        try:
+            if not in_exports and not target.exists():
+                try:
+                    target.parent.mkdir(exist_ok=True)
+                    write_new_file(target, data)
+                except OSError as error:
+                    raise os_error_to_evidence(error, target.parent) from error
+                copied = target
+            record = _report_event(name, digest, data, report, case, events)
             tx.add("export", record, writer.state.active_journey)
-        except BaseException:
-            if copied:
-                _remove_read_only(target)
-            raise
+    except BaseException:
+        if copied is not None:
+            _remove_read_only(copied)  # the log does not name it: no stray is left behind
+        raise
     return name
+
+
+def _report_event(
+    name: str, digest: str, data: bytes, report: Path, case: Path, events: list[Event]
+) -> dict[str, Any]:
+    """The data of the event that names a report added to the case for a bundle."""
+    entry = {"path": name, "sha256": digest, "size": len(data), "kind": "report"}
+    record: dict[str, Any] = {
+        "kind": "report",
+        "path": name,
+        "sha256": digest,
+        "size": len(data),
+        "files": [entry],
+        "added_for": "bundle",
+    }
+    if not report.resolve().is_relative_to(case):
+        record["copied_from"] = report.name
+        record["location"] = OUTSIDE_CASE
+    # The same PDF logged before (by `report --out` elsewhere): what it covers stays known.
+    earlier = next(
+        (
+            event
+            for event in events
+            if event.type == "export"
+            and event.data.get("kind") == "report"
+            and event.data.get("sha256") == digest
+        ),
+        None,
+    )
+    if earlier is not None:
+        record["made_at_seq"] = earlier.seq
+        for label in ("covers_hash", "language", "pages"):
+            if label in earlier.data:
+                record[label] = earlier.data[label]
+    return record
 
 
 def _remove_read_only(path: Path) -> None:
