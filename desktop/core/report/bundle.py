@@ -1053,7 +1053,7 @@ def _unpack(
     report: VerifyReport,
 ) -> str | None:
     """Unpack a file the log names, up to the size it records; its SHA-256, or None."""
-    target = root.joinpath(*name.split("/"))
+    target = resolve_inside(root, name)  # checked by _check_members already: belt and braces
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, excess = _stream(archive, info, target, size, budget)
