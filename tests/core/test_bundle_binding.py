@@ -233,6 +233,23 @@ def test_report_and_export_from_the_terminal_log_no_absolute_path(tmp_path: Path
     assert run("verify", case).returncode == 0
 
 
+def test_a_changed_bundle_in_exports_is_named_by_verify(tmp_path: Path) -> None:
+    """The log names each bundle it wrote with its SHA-256; one in the case is checked too."""
+    writer = build_case(tmp_path)
+    inside = writer.folder / "exports" / "bundle.zip"
+    export_bundle(writer, inside)
+    export_bundle(writer, inside, overwrite=True)  # written again: its last event counts
+    assert verify_case(writer.folder).ok
+    data = inside.read_bytes()
+    inside.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
+    report = verify_case(writer.folder)
+    assert [(p.kind, p.where) for p in report.problems] == [("file_changed", "exports/bundle.zip")]
+    done = run("verify", writer.folder)
+    assert done.returncode == 1 and "exports/bundle.zip" in done.stdout
+    inside.unlink()  # handed over and deleted: no problem
+    assert verify_case(writer.folder).ok
+
+
 # -- a report made before a redaction is withheld ---------------------------------------------
 
 
