@@ -27,6 +27,7 @@ from desktop.core.demo import build_demo_case
 from desktop.core.errors import DiskFullError
 from desktop.core.fsutil import write_new_file
 from desktop.core.log import LOG_NAME, scan_log
+from desktop.core.redact import Edit, edit_capture
 from desktop.core.report import bundle
 from desktop.core.report.bundle import (
     SCRIPT_END,
@@ -305,6 +306,25 @@ def test_a_report_made_before_a_redaction_is_withheld_from_the_bundle(tmp_path: 
     assert later["demo/exports/new.pdf"] == new.read_bytes()
     assert "demo/exports/old.pdf" not in later
     assert run("verify", tmp_path / "later.zip").returncode == 0
+
+
+def test_a_report_the_log_never_recorded_is_withheld_once_the_case_has_a_redaction(
+    tmp_path: Path,
+) -> None:
+    """Nothing says which redactions a PDF of unknown making applies: it is left out."""
+    writer = build_case(tmp_path)
+    seq = next(e.seq for e in scan_log(writer.folder / LOG_NAME).events if e.type == "import")
+    edit_capture(writer, seq, [Edit("redact", 0, 0, 20, 20)], "phone number")
+    stranger = tmp_path / "made elsewhere.pdf"
+    stranger.write_bytes(FAKE_PDF + b"of unknown making")
+    result = export_bundle(writer, tmp_path / "bundle.zip", report_pdf=stranger)
+    assert "before the redaction" in result.withheld["exports/made elsewhere.pdf"]
+    files = read_members(result.path)
+    assert f"{TOP}/exports/made elsewhere.pdf" not in files
+    assert stranger.read_bytes() not in files.values()
+    report = verify_bundle(result.path)
+    assert report.ok, report.problems
+    assert "exports/made elsewhere.pdf" in report.withheld
 
 
 # -- ZIP bombs are refused cheaply ------------------------------------------------------------

@@ -61,6 +61,21 @@ MAX_MEMBERS = 1_000_000
 MAX_UNPACKED_BYTES = 256 * 1024**3
 MAX_RATIO = 200  # uncompressed / compressed size of one member ...
 RATIO_FLOOR = 16 * 1024**2  # ... counted only for members bigger than this
+# The files a bundle holds besides those its log names, and the most each may unpack to: far
+# above any real case, and read into memory only within these limits.
+TAG_LIMITS = {
+    CASE_JSON: 1024**2,
+    LOG_NAME: 1024**3,
+    MANIFEST: 256 * 1024**2,
+    WITHHELD: 256 * 1024**2,
+    TAG_MANIFEST: 1024**2,
+    BAG_INFO: 1024**2,
+    VERIFY_TXT: 1024**2,
+}
+# Text full of SHA-256 hashes never compresses this well; a ZIP bomb does at once.
+TAG_RATIO = 100
+TAG_RATIO_FLOOR = 1024**2
+SPACE_MARGIN = 16 * 1024**2
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _LOG_KINDS = frozenset(
     {
@@ -180,6 +195,8 @@ def attach_report(writer: CaseWriter, report: Path) -> str:
             known = logged.get(name)
             if known is not None and known.sha256 == digest:
                 return name
+            if known is not None and in_exports:
+                raise _case_does_not_verify(folder)  # the logged report itself was changed
             same = [entry.path for entry in logged.values() if entry.sha256 == digest]
             if known is None and not in_exports and same:
                 return same[0]  # the log names these very bytes already, under another name
@@ -932,23 +949,6 @@ def verify_bundle(path: Path, *, work_dir: Path | None = None) -> VerifyReport:
     return report
 
 
-# The files a bundle holds besides those its log names, and the most each may unpack to: far
-# above any real case, and read into memory only within these limits.
-TAG_LIMITS = {
-    CASE_JSON: 1024**2,
-    LOG_NAME: 1024**3,
-    MANIFEST: 256 * 1024**2,
-    WITHHELD: 256 * 1024**2,
-    TAG_MANIFEST: 1024**2,
-    BAG_INFO: 1024**2,
-    VERIFY_TXT: 1024**2,
-}
-# Text full of SHA-256 hashes never compresses this well; a ZIP bomb does at once.
-TAG_RATIO = 100
-TAG_RATIO_FLOOR = 1024**2
-SPACE_MARGIN = 16 * 1024**2
-
-
 class _Budget:
     """A running count of the bytes unpacked, refused past the free space of the temp folder."""
 
@@ -1209,7 +1209,7 @@ def _top_folder(infos: list[zipfile.ZipInfo], path: Path) -> str:
 
 def _check_space(folder: Path, needed: int) -> None:
     free = shutil.disk_usage(folder).free
-    if free < needed + 16 * 1024**2:
+    if free < needed + SPACE_MARGIN:
         raise BundleError(
             tr(
                 "The temporary folder {folder} has {free} bytes free, but checking the bundle "
