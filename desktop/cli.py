@@ -743,6 +743,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         )
         for shown in report.timestamps:
             _print_timestamp(shown)
+        for name in report.withheld:
+            print(
+                tr(
+                    "Left out on purpose (it shows redacted pixels; its logged SHA-256 "
+                    "matches): {name}",
+                    name=name,
+                )
+            )
         for problem in report.problems:
             print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
         if report.ok:
@@ -798,6 +806,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
             hash=result.last_hash,
         )
     )
+    for name in sorted(result.withheld):
+        print(
+            tr(
+                "Left out of the bundle because it shows redacted pixels: {name} (listed with "
+                "its SHA-256 in withheld-sha256.txt).",
+                name=name,
+            )
+        )
     print(
         tr(
             "#{seq} export logged. Check the bundle with: evidence-recorder verify {path}",

@@ -46,6 +46,9 @@ CASE_JSON = "case.json"
 ORIGINALS = "originals"
 DERIVED = "derived"
 EXPORTS = "exports"
+# The "location" logged for a report or bundle written elsewhere: only its file name is logged,
+# so no path of the person's machine goes into the evidence.
+OUTSIDE_CASE = "outside the case"
 STAGING = ".staging"
 # Held (OS lock) by a live writer inside its own .staging/<session>/ folder, so that recovery
 # never takes files another running writer is still importing.

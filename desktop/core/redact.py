@@ -221,13 +221,28 @@ def edit_capture(writer: CaseWriter, seq: int, edits: Sequence[Edit], reason: st
 CAPTURE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 
+def _shows_capture(seq: int) -> str:
+    # Fixed text in both languages: it goes into withheld-sha256.txt, which must be the same
+    # bytes whatever the language of the person exporting.
+    return f"含有第 {seq} 号截图中被涂抹遮盖的像素 / shows pixels redacted from capture #{seq}"
+
+
+def _report_before(seq: int) -> str:
+    return (
+        f"在第 {seq} 号事件涂抹遮盖之前制作的报告 / "
+        f"a report made before the redaction at event #{seq}"
+    )
+
+
 def withheld_files(events: Sequence[Event]) -> dict[str, str]:
     """Files a bundle must not carry because they show redacted pixels: path -> why.
 
     For each redacted capture: its original (and the screen recording a redacted keyframe came
     from), every measurement overlay (drawn on the original), and redacted or annotated copies
     made before its last redaction. Copies made at or after the last redaction keep all
-    redactions and are shipped.
+    redactions and are shipped. A report ("export" of kind "report") is withheld when a
+    redaction was logged after the last line it covers, or when the line it covers is not
+    known and the case has any redaction: its pages may show what was removed.
     """
     from desktop.core.case import named_files
 
@@ -235,27 +250,35 @@ def withheld_files(events: Sequence[Event]) -> dict[str, str]:
     if not redacted:
         return {}
     last_redaction: dict[int, int] = {}
+    redaction_seqs: list[int] = []
     for event in events:
         if event.type == "redaction":
             last_redaction[int(event.data["capture"])] = event.seq
+            redaction_seqs.append(event.seq)
     videos = {
         int(event.data["video_seq"])
         for event in events
         if event.type == "video_frame" and event.seq in redacted and "video_seq" in event.data
     }
+    seq_of_hash = {event.hash: event.seq for event in events}
     withheld: dict[str, str] = {}
     for event in events:
-        seq: int | None = None
+        reason: str | None = None
         if event.type in CAPTURE_EVENTS and (event.seq in redacted or event.seq in videos):
-            seq = event.seq
+            reason = _shows_capture(event.seq)
         elif (event.type == "analysis" and event.data.get("capture") in redacted) or (
             event.type in ("redaction", "annotation")
             and event.data.get("capture") in redacted
             and event.seq < last_redaction[int(event.data["capture"])]
         ):
-            seq = int(event.data["capture"])
-        if seq is None:
+            reason = _shows_capture(int(event.data["capture"]))
+        elif event.type == "export" and event.data.get("kind") == "report":
+            covered = seq_of_hash.get(str(event.data.get("covers_hash")), -1)
+            later = [seq for seq in redaction_seqs if seq > covered]
+            if later:
+                reason = _report_before(later[0])
+        if reason is None:
             continue
         for named in named_files(event):
-            withheld[named.path] = f"#{seq}"
+            withheld[named.path] = reason
     return withheld

@@ -201,6 +201,8 @@ def verify_case(
                 problems.append(finding)
                 report.files_checked += finding.kind == "file_changed"
 
+    problems.extend(_check_logged_bundles(folder, scan.events))
+
     # Trusted time: each RFC 3161 token must verify and cover the event it names (offline;
     # asn1crypto and cryptography are imported only when the log has a timestamp event).
     from desktop.core.timestamp import check_timestamps
@@ -257,6 +259,34 @@ def _check_named_file(
         )
         return Finding("file_changed", entry.path, message)
     return None
+
+
+def _check_logged_bundles(folder: Path, events: list[Event]) -> list[Finding]:
+    """A bundle the log says it wrote inside the case must still have the logged bytes.
+
+    Bundles are not in "files" (each bundle would nest the ones before it) and may have been
+    moved away to be handed over, so a missing one is no problem; a changed one is. A path
+    written again (export --overwrite) is checked against its last export event.
+    """
+    last: dict[str, Event] = {}
+    for event in events:
+        data = event.data
+        if event.type == "export" and data.get("kind") == "bundle" and "location" not in data:
+            last[str(data.get("path"))] = event
+    found = []
+    for relative, event in last.items():
+        path = inside_or_none(folder, relative)
+        if path is None or not path.is_file():
+            continue
+        data = event.data
+        if path.stat().st_size != data.get("size") or _sha256_file(path) != data.get("sha256"):
+            message = tr(
+                "seq {seq}: this bundle's SHA-256 differs from the one logged when it was "
+                "written: it was changed or replaced",
+                seq=event.seq,
+            )
+            found.append(Finding("file_changed", relative, message))
+    return found
 
 
 def _staging_hashes(folder: Path) -> dict[str, Path]:

@@ -178,7 +178,9 @@ def test_bundle_holds_the_case_and_verifies(made: tuple[Path, CaseWriter]) -> No
     assert export.data["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert export.data["size"] == path.stat().st_size
     assert export.data["members"] == len(members)
-    assert export.data["path"] == str(path.resolve())
+    # No path of the person's machine goes into the evidence: the name only.
+    assert export.data["path"] == "bundle.zip" and export.data["location"] == "outside the case"
+    assert str(path.parent) not in (writer.folder / LOG_NAME).read_text("utf-8")
     assert not verify_txt.startswith("\ufeff")
     assert f"holds the log up to line {export.seq}" in verify_txt
     assert f"包含日志第 1 行到第 {export.seq} 行" in verify_txt
@@ -328,11 +330,9 @@ def test_a_change_hidden_in_the_manifests_is_still_named_by_the_log(
     tampered = rewrite(path, tmp_path / "t.zip", edit=files)
     report = verify_bundle(tampered)
     found = [(p.kind, p.where) for p in report.problems]
-    assert found[0] == ("file_changed", f"{TOP}/{name}")
-    assert "logged when it was saved" in report.problems[0].message
-    # The new image has another size, so bag-info.txt's Payload-Oxum no longer adds up.
-    assert found[1:] == [("bag_info_mismatch", f"{TOP}/bag-info.txt")]
-    assert "Payload-Oxum" in report.problems[1].message
+    # The new image is larger than the log records: it is not unpacked past that size.
+    assert found == [("file_changed", f"{TOP}/{name}")]
+    assert "20,623 bytes the log records" in report.problems[0].message
 
 
 def test_a_log_cut_short_with_matching_manifests_is_named(
@@ -357,9 +357,12 @@ def test_a_log_cut_short_with_matching_manifests_is_named(
         ["VERIFY.txt", "bag-info.txt", "manifest-sha256.txt"]
     )
     report = verify_bundle(rewrite(path, tmp_path / "t.zip", edit=files))
+    # The two lines cut were the events naming the reports: now no event names them.
     assert {(p.kind, p.where) for p in report.problems} == {
         ("bag_info_mismatch", f"{TOP}/bag-info.txt"),
         ("verify_txt_mismatch", f"{TOP}/VERIFY.txt"),
+        ("unreferenced_file", f"{TOP}/exports/complaint report.pdf"),
+        ("unreferenced_file", f"{TOP}/exports/report-zh-000008.pdf"),
     }
     messages = " ".join(p.message for p in report.problems)
     assert "Log-Last-Hash" in messages and "Log-Lines" in messages
@@ -404,6 +407,7 @@ def test_an_extra_member_is_named(made: tuple[Path, CaseWriter], tmp_path: Path)
         ("unreferenced_file", planted),
         ("extra_file", "readme.txt"),
         ("extra_file", f"{TOP}/notes.txt"),
+        ("unreferenced_file", f"{TOP}/notes.txt"),
     } == found
 
 
@@ -516,9 +520,11 @@ def test_report_pdf_checks(writer: CaseWriter, tmp_path: Path) -> None:
     clash = tmp_path / "report-zh-000008.pdf"
     clash.write_bytes(FAKE_PDF + b"another")
     bundle_name = writer.folder / "exports" / "clash.zip"
+    lines = (writer.folder / LOG_NAME).read_bytes()
     with pytest.raises(UsageError, match="different file named"):
-        write_bundle(writer, bundle_name, report_pdf=clash)
+        export_bundle(writer, bundle_name, report_pdf=clash)
     assert not bundle_name.exists()
+    assert (writer.folder / LOG_NAME).read_bytes() == lines, "nothing was logged"
 
 
 def test_a_case_that_does_not_verify_is_not_exported(writer: CaseWriter, tmp_path: Path) -> None:

@@ -14,26 +14,28 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import Any
 
 import desktop
 from desktop.core.case import (
     CASE_JSON,
     EXPORTS,
     ORIGINALS,
+    OUTSIDE_CASE,
     CaseInfo,
     CaseWriter,
+    NamedFile,
     named_files,
 )
 from desktop.core.errors import EvidenceError, UsageError
-from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
+from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
-from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
-from desktop.core.safepath import is_safe_relative
+from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
+from desktop.core.safepath import is_safe_relative, resolve_inside
 from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import Finding, VerifyReport, verify_case
 
@@ -43,6 +45,8 @@ BAG_INFO = "bag-info.txt"
 VERIFY_TXT = "VERIFY.txt"
 WITHHELD = "withheld-sha256.txt"  # files left out because they show redacted pixels
 TAG_FILES = (BAG_INFO, MANIFEST, VERIFY_TXT)  # what tagmanifest-sha256.txt lists (+ WITHHELD)
+# Members a bundle holds besides the files its log names.
+TAG_NAMES = frozenset({*TAG_FILES, TAG_MANIFEST, WITHHELD, CASE_JSON, LOG_NAME})
 ZIP_COMMENT = b"Evidence Recorder evidence bundle. See VERIFY.txt inside."
 # Formats that are compressed already: deflating them only costs time.
 STORED_SUFFIXES = frozenset(
@@ -58,6 +62,21 @@ MAX_MEMBERS = 1_000_000
 MAX_UNPACKED_BYTES = 256 * 1024**3
 MAX_RATIO = 200  # uncompressed / compressed size of one member ...
 RATIO_FLOOR = 16 * 1024**2  # ... counted only for members bigger than this
+# The files a bundle holds besides those its log names, and the most each may unpack to: far
+# above any real case, and read into memory only within these limits.
+TAG_LIMITS = {
+    CASE_JSON: 1024**2,
+    LOG_NAME: 1024**3,
+    MANIFEST: 256 * 1024**2,
+    WITHHELD: 256 * 1024**2,
+    TAG_MANIFEST: 1024**2,
+    BAG_INFO: 1024**2,
+    VERIFY_TXT: 1024**2,
+}
+# Text full of SHA-256 hashes never compresses this well; a ZIP bomb does at once.
+TAG_RATIO = 100
+TAG_RATIO_FLOOR = 1024**2
+SPACE_MARGIN = 16 * 1024**2
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _LOG_KINDS = frozenset(
     {
@@ -88,6 +107,7 @@ class BundleResult:
     last_hash: str
     lines: int
     event: Event | None
+    withheld: dict[str, str] = field(default_factory=dict)  # path -> why it was left out
 
 
 @dataclass(frozen=True)
@@ -113,25 +133,31 @@ def export_bundle(
 ) -> BundleResult:
     """Write the bundle of the case as it is now, then log an `export` event naming it.
 
-    The bundle holds the log up to the line before that event, so it is exactly the bundle
-    write_bundle() gives for the same case state. If logging fails, the bundle is removed.
+    A report given as `report_pdf` is first recorded in the log with its SHA-256 (copied into
+    exports/ when it lies elsewhere: attach_report), so the bundle holds only files its own log
+    names. The bundle holds the log up to the line before its export event, so it is exactly
+    the bundle write_bundle() gives for the same case state. If logging fails, the bundle is
+    removed.
     """
-    result = write_bundle(writer, out, report_pdf=report_pdf, overwrite=overwrite)
+    _check_destination(writer.folder, out, overwrite)
+    report = None if report_pdf is None else attach_report(writer, report_pdf)
+    result = write_bundle(writer, out, overwrite=overwrite)
     folder = writer.folder.resolve()
     placed = result.path.resolve()
+    inside = placed.is_relative_to(folder)
     data: dict[str, Any] = {
         "kind": "bundle",
-        "path": (
-            placed.relative_to(folder).as_posix() if placed.is_relative_to(folder) else str(placed)
-        ),
+        "path": placed.relative_to(folder).as_posix() if inside else placed.name,
         "sha256": result.sha256,
         "size": result.size,
         "members": result.files,
         "covers_lines": result.lines,
         "covers_seq": result.lines - 1,
         "covers_hash": result.last_hash,
-        "report": None if report_pdf is None else report_pdf.name,
+        "report": report,
     }
+    if not inside:
+        data["location"] = OUTSIDE_CASE  # the name only: no path of the person's machine
     try:
         with writer.transaction() as tx:
             event = tx.add("export", data, writer.state.active_journey)
@@ -142,14 +168,120 @@ def export_bundle(
     return replace(result, event=event)
 
 
-def write_bundle(
-    writer: CaseWriter,
-    out: Path,
-    *,
-    report_pdf: Path | None = None,
-    overwrite: bool = False,
-) -> BundleResult:
-    """Write the bundle without logging it; the same case state always gives the same bytes."""
+def attach_report(writer: CaseWriter, report: Path) -> str:
+    """Make the log name the PDF report with its SHA-256; its path inside the case.
+
+    A report the log names already (same bytes) is left as it is. A report in exports/ that
+    no event names is logged where it is; one anywhere else is copied into exports/ first. The
+    event ("export", kind "report") keeps the report's file name but no path of the person's
+    machine, and the line the report covers when the log recorded the same PDF before (so a
+    report made before a redaction stays known as such).
+    """
+    data = _read_report(report)
+    digest = _sha256(data)
+    folder = writer.folder
+    case = folder.resolve()
+    resolved = report.resolve()
+    in_exports = resolved.is_relative_to(case / EXPORTS)
+    name = (
+        resolved.relative_to(case).as_posix()
+        if in_exports
+        else f"{EXPORTS}/{safe_file_name(report.name)}"
+    )
+    copied: Path | None = None
+    try:
+        with writer.transaction() as tx:
+            events = scan_log(folder / LOG_NAME, check=False).events
+            logged = {entry.path: entry for event in events for entry in _named(event)}
+            known = logged.get(name)
+            if known is not None and known.sha256 == digest:
+                return name
+            if known is not None and in_exports:
+                raise _case_does_not_verify(folder)  # the logged report itself was changed
+            same = [entry.path for entry in logged.values() if entry.sha256 == digest]
+            if known is None and not in_exports and same:
+                return same[0]  # the log names these very bytes already, under another name
+            target = resolve_inside(folder, name)
+            if known is not None or (
+                not in_exports and target.exists() and _hash_file(target)[0] != digest
+            ):
+                raise UsageError(
+                    tr(
+                        "A different file named {name} is already in the case. Rename the "
+                        "report and try again.",
+                        name=name,
+                    )
+                )
+            if not in_exports and not target.exists():
+                try:
+                    target.parent.mkdir(exist_ok=True)
+                    write_new_file(target, data)
+                except OSError as error:
+                    raise os_error_to_evidence(error, target.parent) from error
+                copied = target
+            record = _report_event(name, digest, data, report, case, events)
+            tx.add("export", record, writer.state.active_journey)
+    except BaseException:
+        if copied is not None:
+            _remove_read_only(copied)  # the log does not name it: no stray is left behind
+        raise
+    return name
+
+
+def _report_event(
+    name: str, digest: str, data: bytes, report: Path, case: Path, events: list[Event]
+) -> dict[str, Any]:
+    """The data of the event that names a report added to the case for a bundle."""
+    entry = {"path": name, "sha256": digest, "size": len(data), "kind": "report"}
+    record: dict[str, Any] = {
+        "kind": "report",
+        "path": name,
+        "sha256": digest,
+        "size": len(data),
+        "files": [entry],
+        "added_for": "bundle",
+    }
+    if not report.resolve().is_relative_to(case):
+        record["copied_from"] = report.name
+        record["location"] = OUTSIDE_CASE
+    # The same PDF logged before (by `report --out` elsewhere): what it covers stays known.
+    earlier = next(
+        (
+            event
+            for event in events
+            if event.type == "export"
+            and event.data.get("kind") == "report"
+            and event.data.get("sha256") == digest
+        ),
+        None,
+    )
+    if earlier is not None:
+        record["made_at_seq"] = earlier.seq
+        for label in ("covers_hash", "language", "pages"):
+            if label in earlier.data:
+                record[label] = earlier.data[label]
+    return record
+
+
+def _remove_read_only(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o644)
+        path.unlink()
+
+
+def _named(event: Event) -> list[NamedFile]:
+    """named_files(), or nothing for an event whose file entries cannot be read."""
+    try:
+        return named_files(event)
+    except (ValueError, TypeError, OverflowError):
+        return []
+
+
+def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> BundleResult:
+    """Write the bundle without logging it; the same case state always gives the same bytes.
+
+    It holds the files the log names, except those that show redacted pixels (withheld).
+    """
     folder = writer.folder
     _check_destination(folder, out, overwrite)
     log_bytes, case_bytes, scan, strays = _snapshot(writer)
@@ -167,13 +299,13 @@ def write_bundle(
     from desktop.core.redact import withheld_files
 
     to_withhold = withheld_files(events)
-    withheld: dict[str, str] = {}
+    withheld: dict[str, tuple[str, str]] = {}
     for event in events:
         for named in named_files(event):
-            if not is_safe_relative(named.path):
+            if not is_safe_relative(named.path) or named.path in TAG_NAMES:
                 raise _case_does_not_verify(folder)
             if named.path in to_withhold:
-                withheld[named.path] = named.sha256
+                withheld[named.path] = (named.sha256, to_withhold[named.path])
                 continue
             source = folder.joinpath(*PurePosixPath(named.path).parts)
             if source.resolve() == out_resolved:
@@ -188,8 +320,6 @@ def write_bundle(
             if known is not None and known.sha256 != named.sha256:
                 raise _case_does_not_verify(folder)
             members[named.path] = _Member(named.path, named.sha256, named.size, source=source)
-    if report_pdf is not None:
-        _add_report(members, folder, report_pdf)
     info = CaseInfo.from_json(json.loads(case_bytes))
     top = safe_file_name(folder.resolve().name or "case")
     payload = sorted(members.values(), key=lambda member: member.name)
@@ -217,7 +347,10 @@ def write_bundle(
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    return BundleResult(out, digest, size, len(everything), last.hash, len(events), None)
+    withheld_reasons = {name: reason for name, (_digest, reason) in withheld.items()}
+    return BundleResult(
+        out, digest, size, len(everything), last.hash, len(events), None, withheld_reasons
+    )
 
 
 def _check_destination(folder: Path, out: Path, overwrite: bool) -> None:
@@ -310,8 +443,8 @@ def _case_does_not_verify(folder: Path) -> BundleError:
     )
 
 
-def _add_report(members: dict[str, _Member], folder: Path, report: Path) -> None:
-    """Put the PDF report in exports/ of the bundle, unless the log already names it."""
+def _read_report(report: Path) -> bytes:
+    """The bytes of the PDF report to add to a bundle, or a clear error."""
     if not report.is_file():
         raise UsageError(
             tr(
@@ -322,24 +455,7 @@ def _add_report(members: dict[str, _Member], folder: Path, report: Path) -> None
     data = _read(report)
     if not data.startswith(b"%PDF-"):
         raise UsageError(tr("The report {path} is not a PDF file.", path=report))
-    case = folder.resolve()
-    resolved = report.resolve()
-    name = f"{EXPORTS}/{safe_file_name(report.name)}"
-    if resolved.is_relative_to(case / EXPORTS):
-        name = resolved.relative_to(case).as_posix()
-    digest = _sha256(data)
-    known = members.get(name)
-    if known is not None:
-        if known.sha256 == digest:
-            return  # a report the log names is in the bundle already
-        raise UsageError(
-            tr(
-                "A different file named {name} is already in the bundle. Rename the report "
-                "and try again.",
-                name=name,
-            )
-        )
-    members[name] = _Member(name, digest, len(data), data=data)
+    return data
 
 
 def _zip_time(event: Event) -> tuple[int, int, int, int, int, int]:
@@ -459,8 +575,23 @@ def _manifest(members: Iterable[_Member]) -> bytes:
     return "".join(_manifest_line(m.sha256, m.name) for m in members).encode("utf-8")
 
 
+def _withheld_list(withheld: dict[str, tuple[str, str]]) -> bytes:
+    """withheld-sha256.txt: each file left out as a sha256sum line, after a # line saying why.
+
+    sha256sum skips lines that start with #; the files themselves are absent on purpose, so
+    `sha256sum -c` is not meant to pass on this list (VERIFY.txt says so).
+    """
+    return "".join(
+        f"# {reason}\n{_manifest_line(digest, name)}"
+        for name, (digest, reason) in sorted(withheld.items())
+    ).encode("utf-8")
+
+
 def _tag_files(
-    payload: list[_Member], info: CaseInfo, events: list[Event], withheld: dict[str, str]
+    payload: list[_Member],
+    info: CaseInfo,
+    events: list[Event],
+    withheld: dict[str, tuple[str, str]],
 ) -> list[_Member]:
     last = events[-1]
     oxum = f"{sum(member.size for member in payload)}.{len(payload)}"
@@ -497,9 +628,7 @@ def _tag_files(
         VERIFY_TXT: verify_txt,
     }
     if withheld:
-        tags[WITHHELD] = "".join(
-            _manifest_line(digest, name) for name, digest in sorted(withheld.items())
-        ).encode("utf-8")
+        tags[WITHHELD] = _withheld_list(withheld)
     members = [_Member(name, _sha256(data), len(data), data=data) for name, data in tags.items()]
     tag_manifest = _manifest(sorted(members, key=lambda member: member.name))
     members.append(
@@ -511,7 +640,8 @@ def _tag_files(
 CHECK_SCRIPT = """\
 import hashlib, json, pathlib
 case = pathlib.Path("."); prev = "0" * 64; n = 0; w = case / "withheld-sha256.txt"
-skip = {l.split("  ", 1)[1] for l in w.read_text("utf-8").splitlines()} if w.exists() else set()
+left_out = w.read_text("utf-8").splitlines() if w.exists() else []
+skip = {l.split("  ", 1)[1] for l in left_out if l[:1] != "#"}  # "#" lines say why
 for n, line in enumerate((case / "log.jsonl").read_bytes().splitlines(), 1):
     rec = json.loads(line); body = {k: v for k, v in rec.items() if k != "hash"}
     canon = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -548,6 +678,11 @@ def _withheld_text(count: int) -> str:
   日志中，原件保存在案件文件夹里。
   These files show areas that were redacted (pixels removed), so the bundle leaves them
   out; their SHA-256 stays in the log, and the originals stay in the case folder.
+  withheld-sha256.txt 每个文件占两行：以 # 开头的一行说明原因，下一行是 SHA-256 和路径
+  （sha256sum 的格式）。这些文件本来就不在证据包里，所以不要对它运行 sha256sum -c。
+  In withheld-sha256.txt each file takes two lines: one starting with # says why, the next
+  gives its SHA-256 and path (the sha256sum format). The files are absent on purpose, so do
+  not run sha256sum -c on that list.
 """
 
 
@@ -779,7 +914,10 @@ def verify_bundle(
     `tsa_roots`: the roots a timestamp authority must chain to (verify_case).
 
     The bundle is unpacked into a temporary folder (under `work_dir` if given) that is removed
-    afterwards; nothing else is written. Paths in the findings are names inside the ZIP.
+    afterwards; nothing else is written. The small tag files come first, each within a fixed
+    limit; every other member is unpacked only if the log names it, and only up to the size
+    the log records for it, with a running count of the bytes actually produced (a ZIP entry's
+    own size is never trusted). Paths in the findings are names inside the ZIP.
     """
     archive = _open_zip(path)
     with archive:
@@ -790,14 +928,221 @@ def verify_bundle(
         with tempfile.TemporaryDirectory(prefix="evidence-bundle-", dir=work_dir) as temp:
             root = Path(temp) / "case"
             root.mkdir()
-            _check_space(Path(temp), sum(info.file_size for info in infos))
-            hashes = _unpack(archive, infos, top, root, report.problems)
+            members = _members_of(infos, top, report.problems)
+            budget = _Budget(path, Path(temp), shutil.disk_usage(temp).free - SPACE_MARGIN)
+            hashes: dict[str, list[str | None]] = {}
+            for name, info in members.items():
+                if name in TAG_LIMITS:
+                    hashes[name] = [_unpack_tag(archive, info, root, name, path, budget)]
+            declared = _declared_sizes(root)
+            _check_space(Path(temp), sum(declared.get(name, 0) for name in members))
+            not_unpacked: set[str] = set()
+            for name, info in members.items():
+                if name in TAG_LIMITS:
+                    continue
+                if name not in declared:
+                    not_unpacked.add(name)
+                    report.problems.append(
+                        Finding(
+                            "unreferenced_file",
+                            f"{top}/{name}",
+                            tr(
+                                "this file is in the bundle but no event in its log names it: "
+                                "it was added later (it was not unpacked)"
+                            ),
+                        )
+                    )
+                    hashes[name] = [None]
+                    continue
+                problems = len(report.problems)
+                digest = _unpack(archive, info, root, name, declared[name], budget, report)
+                hashes[name] = [digest]
+                if digest is None and report.problems[problems:][-1].kind == "file_changed":
+                    not_unpacked.add(name)  # too big: named already, not "missing" as well
             checked = _check_manifest(hashes, top, root, report.problems)
             known = {*hashes, *(_parse_manifest(root, top, MANIFEST, []) or {}), CASE_JSON}
-            _check_case(root, top, known, report, _withheld(root), tsa_roots)
+            withheld = _withheld(root, top, report.problems)
+            _check_case(root, top, known, report, withheld, not_unpacked, tsa_roots)
             _check_tag_facts(root, top, hashes, report)
-            report.files_checked = len(checked)
+            report.files_checked = len(checked - not_unpacked)
     return report
+
+
+class _Budget:
+    """A running count of the bytes unpacked, refused past the free space of the temp folder."""
+
+    def __init__(self, bundle: Path, folder: Path, free: int) -> None:
+        self.bundle, self.folder, self.free, self.used = bundle, folder, free, 0
+
+    def take(self, count: int) -> None:
+        self.used += count
+        if self.used > self.free:
+            raise BundleError(
+                tr(
+                    "Checking {path} would need more than the {free} bytes free in {folder}. "
+                    "Nothing was kept. Free some space, or point TMPDIR at a larger disk.",
+                    path=self.bundle,
+                    free=f"{max(self.free, 0):,}",
+                    folder=self.folder,
+                )
+            )
+
+
+def _members_of(
+    infos: list[zipfile.ZipInfo], top: str, problems: list[Finding]
+) -> dict[str, zipfile.ZipInfo]:
+    """The members in the case folder of the bundle by name; others and second copies named."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    prefix = f"{top}/"
+    for info in infos:
+        if not info.filename.startswith(prefix):
+            problems.append(
+                Finding(
+                    "extra_file",
+                    info.filename,
+                    tr("this file is outside the case folder of the bundle: it was added later"),
+                )
+            )
+            continue
+        name = info.filename[len(prefix) :]
+        if name in members:
+            problems.append(
+                Finding(
+                    "duplicate_member",
+                    info.filename,
+                    tr("the ZIP holds this name more than once: a second copy was added"),
+                )
+            )
+            continue
+        members[name] = info
+    return members
+
+
+def _declared_sizes(root: Path) -> dict[str, int]:
+    """The size the unpacked log records for each file it names (the largest, if named twice)."""
+    log = root / LOG_NAME
+    if not log.is_file():
+        return {}
+    sizes: dict[str, int] = {}
+    for event in scan_log(log, check=False).events:
+        for entry in _named(event):
+            if is_safe_relative(entry.path) and entry.path not in TAG_NAMES:
+                sizes[entry.path] = max(sizes.get(entry.path, 0), entry.size, 0)
+    return sizes
+
+
+def _unpack_tag(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    root: Path,
+    name: str,
+    bundle: Path,
+    budget: _Budget,
+) -> str | None:
+    """Unpack one tag file within its limit; a ZIP bomb is refused at its first excess."""
+    limit = min(TAG_LIMITS[name], max(TAG_RATIO_FLOOR, TAG_RATIO * info.compress_size))
+    target = root / name
+    try:
+        digest, excess = _stream(archive, info, target, limit, budget)
+    except _UNREADABLE:
+        return None  # named as damaged by the manifest check (its hash is missing)
+    if excess:
+        raise BundleError(
+            tr(
+                "{name} in {path} unpacks to more than {limit} bytes, which no evidence bundle "
+                "holds (a ZIP bomb). Nothing was kept: treat the bundle as tampered with.",
+                name=info.filename,
+                path=bundle,
+                limit=f"{limit:,}",
+            )
+        )
+    return digest
+
+
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+def _unpack(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    root: Path,
+    name: str,
+    size: int,
+    budget: _Budget,
+    report: VerifyReport,
+) -> str | None:
+    """Unpack a file the log names, up to the size it records; its SHA-256, or None."""
+    target = resolve_inside(root, name)  # checked by _check_members already: belt and braces
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, excess = _stream(archive, info, target, size, budget)
+    except _UNREADABLE as error:
+        report.problems.append(
+            Finding(
+                "damaged_member",
+                info.filename,
+                tr(
+                    "this file cannot be read from the ZIP ({reason}): the bundle's bytes "
+                    "were damaged or changed",
+                    reason=error,
+                ),
+            )
+        )
+        return None
+    except OSError as error:
+        report.problems.append(
+            Finding(
+                "unpack_failed",
+                info.filename,
+                tr(
+                    "this file could not be unpacked to check it: {reason}",
+                    reason=error.strerror or error,
+                ),
+            )
+        )
+        return None
+    if excess:
+        report.problems.append(
+            Finding(
+                "file_changed",
+                info.filename,
+                tr(
+                    "this file unpacks to more than the {size} bytes the log records for it, "
+                    "so it is not the file the log names; it was not unpacked further",
+                    size=f"{size:,}",
+                ),
+            )
+        )
+        return None
+    return digest
+
+
+def _stream(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limit: int, budget: _Budget
+) -> tuple[str | None, bool]:
+    """Copy one member to `target`, counting the bytes it really gives; (SHA-256, too big).
+
+    The copy stops at the first byte past `limit`, and what was written is removed then, as
+    it is when the member cannot be read.
+    """
+    digest = hashlib.sha256()
+    produced = 0
+    done = False
+    try:
+        with archive.open(info) as source, target.open("xb") as sink:
+            while chunk := source.read(min(CHUNK, limit - produced + 1)):
+                produced += len(chunk)
+                if produced > limit:
+                    return None, True
+                budget.take(len(chunk))
+                digest.update(chunk)
+                sink.write(chunk)
+        done = True
+    finally:
+        if not done:
+            with contextlib.suppress(OSError):
+                target.unlink()
+    return digest.hexdigest(), False
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -883,7 +1228,7 @@ def _top_folder(infos: list[zipfile.ZipInfo], path: Path) -> str:
 
 def _check_space(folder: Path, needed: int) -> None:
     free = shutil.disk_usage(folder).free
-    if free < needed + 16 * 1024**2:
+    if free < needed + SPACE_MARGIN:
         raise BundleError(
             tr(
                 "The temporary folder {folder} has {free} bytes free, but checking the bundle "
@@ -893,88 +1238,6 @@ def _check_space(folder: Path, needed: int) -> None:
                 size=f"{needed:,}",
             )
         )
-
-
-def _unpack(
-    archive: zipfile.ZipFile,
-    infos: list[zipfile.ZipInfo],
-    top: str,
-    root: Path,
-    problems: list[Finding],
-) -> dict[str, list[str | None]]:
-    """Write each member of the top folder under `root`; the SHA-256 of each copy by name.
-
-    A member that cannot be read (a bad CRC, a broken deflate stream) counts as None.
-    """
-    hashes: dict[str, list[str | None]] = {}
-    prefix = f"{top}/"
-    for info in infos:
-        if not info.filename.startswith(prefix):
-            problems.append(
-                Finding(
-                    "extra_file",
-                    info.filename,
-                    tr("this file is outside the case folder of the bundle: it was added later"),
-                )
-            )
-            continue
-        name = info.filename[len(prefix) :]
-        copies = hashes.setdefault(name, [])
-        if copies:
-            problems.append(
-                Finding(
-                    "duplicate_member",
-                    info.filename,
-                    tr("the ZIP holds this name more than once: a second copy was added"),
-                )
-            )
-        target = root.joinpath(*name.split("/"))
-        if not target.resolve().is_relative_to(root.resolve()):  # belt and braces
-            raise BundleError(tr("The bundle holds an unsafe file name: {name}", name=name))
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copies.append(_unpack_one(archive, info, target))
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as e:
-            with contextlib.suppress(OSError):
-                target.unlink()
-            copies.append(None)
-            problems.append(
-                Finding(
-                    "damaged_member",
-                    info.filename,
-                    tr(
-                        "this file cannot be read from the ZIP ({reason}): the bundle's bytes "
-                        "were damaged or changed",
-                        reason=e,
-                    ),
-                )
-            )
-        except OSError as error:
-            copies.append(None)
-            problems.append(
-                Finding(
-                    "unpack_failed",
-                    info.filename,
-                    tr(
-                        "this file could not be unpacked to check it: {reason}",
-                        reason=error.strerror or error,
-                    ),
-                )
-            )
-    return hashes
-
-
-def _unpack_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str:
-    digest = hashlib.sha256()
-    with archive.open(info) as source, target.open("wb") as sink:
-        _copy(source, sink, digest)
-    return digest.hexdigest()
-
-
-def _copy(source: IO[bytes], sink: IO[bytes], digest: Any) -> None:
-    while chunk := source.read(CHUNK):
-        digest.update(chunk)
-        sink.write(chunk)
 
 
 def _parse_manifest(
@@ -991,7 +1254,7 @@ def _parse_manifest(
         problems.append(Finding("bad_manifest", f"{top}/{name}", tr("the file is not UTF-8 text")))
         return entries
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line:
+        if not line or line.startswith("#"):  # sha256sum skips "#" lines too
             continue
         escaped = line.startswith("\\")
         body = line[1:] if escaped else line
@@ -1079,17 +1342,9 @@ def _check_manifest(
     return checked
 
 
-def _withheld(root: Path) -> dict[str, str]:
+def _withheld(root: Path, top: str, problems: list[Finding]) -> dict[str, str]:
     """withheld-sha256.txt of an unpacked bundle: path -> SHA-256 (empty when there is none)."""
-    path = root / WITHHELD
-    if not path.is_file():
-        return {}
-    found = {}
-    for line in path.read_text("utf-8", errors="replace").splitlines():
-        digest, _, name = line.partition("  ")
-        if len(digest) == 64 and name:
-            found[name] = digest
-    return found
+    return _parse_manifest(root, top, WITHHELD, problems) or {}
 
 
 def _check_case(
@@ -1098,12 +1353,14 @@ def _check_case(
     known: set[str],
     report: VerifyReport,
     withheld: dict[str, str],
+    not_unpacked: set[str],
     tsa_roots: TrustRoots | None = None,
 ) -> None:
     """Run the case folder check on the unpacked case and take in what it found.
 
     `known` holds the paths of files in the case folder of the bundle (or its manifests): a
-    finding about one of them is named by its path inside the ZIP.
+    finding about one of them is named by its path inside the ZIP. A member in `not_unpacked`
+    is named already; the case check would only call it missing.
     """
     if not (root / CASE_JSON).is_file() or not (root / LOG_NAME).is_file():
         report.problems.append(
@@ -1133,6 +1390,8 @@ def _check_case(
             setattr(report, item.name, getattr(found, item.name))
     for problem in found.problems:
         where = problem.where
+        if problem.kind == "missing_file" and where in not_unpacked:
+            continue
         if problem.kind in _LOG_KINDS:
             where = f"{top}/{LOG_NAME}: {where}"
         elif problem.kind in _FILE_KINDS or where in known:

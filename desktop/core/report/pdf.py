@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import desktop
+from desktop.core.case import OUTSIDE_CASE
 from desktop.core.errors import EvidenceError
 from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr, use_language
@@ -1067,7 +1068,9 @@ def log_report(writer: Any, result: ReportResult, language: str) -> Event:
         ]
         data["path"] = relative
     else:
-        data["path"] = str(path)
+        # No path of the person's machine goes into the evidence: the name only.
+        data["path"] = path.name
+        data["location"] = OUTSIDE_CASE
     with writer.transaction() as tx:
         event: Event = tx.add("export", data, writer.state.active_journey)
     return event
