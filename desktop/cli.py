@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("an area to remove, in pixels of the image; repeat it"),
     )
     redact.add_argument("--reason", required=True, help=tr("why, kept in the log"))
+    redact.add_argument(
+        "--this-frame-only",
+        action="store_true",
+        help=tr(
+            "for a keyframe of a screen recording: redact this keyframe only (by default the "
+            "same areas are redacted in every keyframe of the recording)"
+        ),
+    )
     redact.set_defaults(run=_cmd_redact)
 
     show = commands.add_parser("log", help=tr("list the case's events"))
@@ -352,7 +360,9 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     rects = [parse_region(text) for text in args.rect]
     edits = [Edit("redact", r.x, r.y, r.width, r.height) for r in rects]
     with CaseWriter(args.dir) as writer:
-        event = edit_capture(writer, args.capture, edits, args.reason)
+        event = edit_capture(
+            writer, args.capture, edits, args.reason, all_keyframes=not args.this_frame_only
+        )
     print(
         tr(
             "#{seq}: {count} areas of #{capture} removed in {path}; reports fill them in every "
@@ -363,7 +373,30 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             path=named_files(event)[0].path,
         )
     )
+    scope = _keyframe_scope(event.data)
+    if scope:
+        print(scope)
     return 0
+
+
+def _keyframe_scope(data: dict[str, object]) -> str:
+    """What a redaction of a keyframe covers, in words ("" for other captures)."""
+    scope = data.get("keyframes")
+    if not isinstance(scope, dict):
+        return ""
+    if scope.get("scope") == "recording":
+        frames = scope.get("frames")
+        return tr(
+            "The same areas are redacted in every keyframe of recording #{video} ({count} "
+            "keyframes), as a keyframe shows what the frames around it show.",
+            video=scope.get("video_seq"),
+            count=len(frames) if isinstance(frames, list) else "?",
+        )
+    return tr(
+        "Redacted in this keyframe only of recording #{video}, as chosen; its other keyframes "
+        "are unchanged.",
+        video=scope.get("video_seq"),
+    )
 
 
 def _capture_target(args: argparse.Namespace) -> Any:
@@ -628,6 +661,29 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
         return f"@#{data.get('capture')} " + "; ".join(parts)
     if event_type == "withdraw":
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
+    if event_type in ("redaction", "annotation"):
+        edits = data.get("edits")
+        removed = (
+            sum(1 for e in edits if isinstance(e, dict) and e.get("kind") == "redact")
+            if isinstance(edits, list)
+            else 0
+        )
+        text = (
+            tr(
+                "@#{capture} {count} areas removed: {reason}",
+                capture=data.get("capture"),
+                count=removed,
+                reason=data.get("reason"),
+            )
+            if event_type == "redaction"
+            else tr(
+                "@#{capture} annotated: {reason}",
+                capture=data.get("capture"),
+                reason=data.get("reason"),
+            )
+        )
+        scope = _keyframe_scope(data)
+        return f"{text}. {scope}" if scope else text
     if event_type == "timestamp":
         return tr(
             "covers #{seq}, {time} by {tsa}",
