@@ -373,30 +373,12 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             path=named_files(event)[0].path,
         )
     )
-    scope = _keyframe_scope(event.data)
+    from desktop.core.redact import keyframe_scope_text
+
+    scope = keyframe_scope_text(event.data)
     if scope:
         print(scope)
     return 0
-
-
-def _keyframe_scope(data: dict[str, object]) -> str:
-    """What a redaction of a keyframe covers, in words ("" for other captures)."""
-    scope = data.get("keyframes")
-    if not isinstance(scope, dict):
-        return ""
-    if scope.get("scope") == "recording":
-        frames = scope.get("frames")
-        return tr(
-            "The same areas are redacted in every keyframe of recording #{video} ({count} "
-            "keyframes), as a keyframe shows what the frames around it show.",
-            video=scope.get("video_seq"),
-            count=len(frames) if isinstance(frames, list) else "?",
-        )
-    return tr(
-        "Redacted in this keyframe only of recording #{video}, as chosen; its other keyframes "
-        "are unchanged.",
-        video=scope.get("video_seq"),
-    )
 
 
 def _capture_target(args: argparse.Namespace) -> Any:
@@ -682,7 +664,9 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
                 reason=data.get("reason"),
             )
         )
-        scope = _keyframe_scope(data)
+        from desktop.core.redact import keyframe_scope_text
+
+        scope = keyframe_scope_text(data)
         return f"{text}. {scope}" if scope else text
     if event_type == "timestamp":
         return tr(

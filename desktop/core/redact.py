@@ -282,6 +282,26 @@ def edit_capture(
         return tx.add(kind, data, writer.state.active_journey)
 
 
+def keyframe_scope_text(data: dict[str, Any]) -> str:
+    """What a redaction of a keyframe covers, in words ("" for other captures)."""
+    scope = data.get("keyframes")
+    if not isinstance(scope, dict):
+        return ""
+    if scope.get("scope") == "recording":
+        frames = scope.get("frames")
+        return tr(
+            "The same areas are redacted in every keyframe of recording #{video} ({count} "
+            "keyframes), as a keyframe shows what the frames around it show.",
+            video=scope.get("video_seq"),
+            count=len(frames) if isinstance(frames, list) else "?",
+        )
+    return tr(
+        "Redacted in this keyframe only of recording #{video}, as chosen; its other keyframes "
+        "are unchanged.",
+        video=scope.get("video_seq"),
+    )
+
+
 CAPTURE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 
