@@ -279,7 +279,7 @@ def recording(case: CaseWriter, tmp_path: Path, frames: int = 3) -> list[int]:
 
     screen = np.asarray(Image.open(cancel_screen(tmp_path / "frame.png")).convert("RGB"))
     video = tmp_path / "screen.mp4"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 5, (WIDTH, HEIGHT))
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"mp4v"), 5, (WIDTH, HEIGHT))
     for index in range(frames * 10):
         frame = screen.copy()
         part = index // 10  # a new scene every 2 s: a big change in the top band
@@ -314,6 +314,7 @@ def test_redacting_one_keyframe_redacts_every_keyframe_of_the_recording(
         rgb = np.asarray(Image.open(path).convert("RGB")).astype(int)
         grey += int((np.abs(rgb - np.array(SECRET_INK)).sum(axis=2) < 30).sum())
     assert grey < 20, grey  # no keyframe shows the grey link's ink
+    assert "every keyframe of recording" in " ".join(pdf_text(pdf).split())
     bundle = export_bundle(case, tmp_path / "bundle.zip").path
     assert verify_bundle(bundle).ok
     log_line = cli("log", str(case.folder)).stdout

@@ -43,6 +43,8 @@ class CaptureEntry:
     # Rectangles whose pixels were redacted: filled in every image the report shows.
     redactions: tuple[tuple[int, int, int, int], ...] = ()
     redaction_reasons: tuple[str, ...] = ()
+    # What each redaction of a keyframe covers, in words (every keyframe or this one only).
+    redaction_scopes: tuple[str, ...] = ()
     # The analysis as it may be shown: logged numbers, recognised text from its text file,
     # none of the text read inside a redacted rectangle (see desktop.core.analysis.text).
     result: dict[str, Any] = field(default_factory=dict)
@@ -143,12 +145,21 @@ def build_model(
         if event.type == "analysis" and isinstance(event.data.get("capture"), int):
             latest_analysis[int(event.data["capture"])] = event
     from desktop.core.analysis.text import shown_analysis
-    from desktop.core.redact import redaction_events_by_capture, redactions_by_capture
+    from desktop.core.redact import (
+        keyframe_scope_text,
+        redaction_events_by_capture,
+        redactions_by_capture,
+    )
 
     redacted = redactions_by_capture(events)
+    applied = redaction_events_by_capture(events)
     reasons = {
         seq: [str(event.data.get("reason", "")) for event in found]
-        for seq, found in redaction_events_by_capture(events).items()
+        for seq, found in applied.items()
+    }
+    scopes = {
+        seq: list(dict.fromkeys(filter(None, (keyframe_scope_text(e.data) for e in found))))
+        for seq, found in applied.items()
     }
     captures: list[CaptureEntry] = []
     for event in events:
@@ -177,6 +188,7 @@ def build_model(
                 withdrawn=withdrawn.get(event.seq),
                 redactions=tuple(redacted.get(event.seq, ())),
                 redaction_reasons=tuple(reasons.get(event.seq, ())),
+                redaction_scopes=tuple(scopes.get(event.seq, ())),
                 result=shown.document if shown is not None else {},
                 text=shown.text if shown is not None else "logged",
             )

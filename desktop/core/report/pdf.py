@@ -562,6 +562,9 @@ def _capture_section(
                         count=len(entry.redactions),
                         reasons="; ".join(entry.redaction_reasons),
                     )
+                    + " "
+                    + tr("Text read by OCR inside these areas is left out of this report.")
+                    + "".join(" " + scope for scope in entry.redaction_scopes)
                 ),
             ]
         )
