@@ -149,7 +149,7 @@ def rendered_pages_show_black_and_no_secret(pdf: Path, tmp_path: Path) -> None:
 
     out = tmp_path / "pages"
     out.mkdir()
-    subprocess.run(["pdftoppm", "-r", "110", "-png", str(pdf), str(out / "p")], check=True)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(out / "p")], check=True)
     read = []
     for page in sorted(out.iterdir()):
         rgb = np.asarray(Image.open(page).convert("RGB"), dtype=np.uint8)
