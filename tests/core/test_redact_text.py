@@ -375,3 +375,37 @@ def test_cli_redact_this_frame_only(case: CaseWriter, tmp_path: Path) -> None:
     events = scan_log(case.folder / "log.jsonl").events
     scopes = [e.data["keyframes"]["scope"] for e in events if e.type == "redaction"]
     assert scopes == ["frame", "recording"]
+
+
+def test_a_text_file_outside_the_case_linked_or_malformed_is_never_read(
+    case: CaseWriter, tmp_path: Path
+) -> None:
+    """A doctored analysis event naming a file elsewhere gets "[text unavailable]", no crash."""
+    import hashlib
+
+    measured_case(case, tmp_path)
+    analysis = last_analysis(case)
+    entry = text_entry(analysis)
+    assert entry is not None
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((case.folder / entry["path"]).read_bytes())
+    link = case.folder / "derived" / "link.json"
+    link.symlink_to(outside)
+    nested = case.folder / "derived" / "nested.json"
+    nested.write_bytes(b"[" * 100000 + b"]" * 100000)
+    nan = case.folder / "derived" / "nan.json"
+    nan.write_bytes(b'{"kind": "ocr_text", "controls": [{"id": "c1", "label": NaN}]}')
+    for path in (
+        str(outside),
+        "../outside.json",
+        "derived/link.json",
+        "derived/nested.json",
+        "derived/nan.json",
+    ):
+        target = Path(path) if path.startswith("/") else case.folder / path
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        files = [{**entry, "path": path, "sha256": digest}]
+        doctored = Event(**{**analysis.__dict__, "data": {**analysis.data, "files": files}})
+        shown = shown_analysis(case.folder, doctored)
+        assert shown.text == "unavailable", path
+        assert DIGITS not in json.dumps(shown.document, ensure_ascii=False)
