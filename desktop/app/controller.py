@@ -483,11 +483,15 @@ class Controller(QObject):
                 seq = int(event.data["capture"])
                 self.analyses[seq] = event
                 self.overlays[seq] = str(session.folder / named_files(event)[0].path)
-                self._show_analysis(seq)
-        if any(event.type == "redaction" for event in events):
-            # A redaction hides text in analyses made before it (of every keyframe it covers).
-            for seq in list(self.analyses):
-                self._show_analysis(seq)
+        # A redaction hides text in analyses made before it (of every keyframe it covers).
+        redacting = any(event.type == "redaction" for event in events)
+        measured = {int(e.data["capture"]) for e in events if e.type == "analysis"}
+        if redacting or measured:
+            from desktop.core.redact import redactions_by_capture
+
+            redacted = redactions_by_capture(session.events)  # once per batch: the log is long
+            for seq in list(self.analyses) if redacting else sorted(measured):
+                self._show_analysis(seq, redacted.get(seq, []))
         self.window.record_bar.set_journeys(self.journeys, self.active_journey)
         last = self.last_capture
         if last is not None and last in events:
@@ -499,13 +503,11 @@ class Controller(QObject):
                 warning = reason_text(check.get("reason"), check.get("colour"))
             self._set_last_capture(last.local[11:19], warning)
 
-    def _show_analysis(self, seq: int) -> None:
+    def _show_analysis(self, seq: int, rects: list[tuple[int, int, int, int]]) -> None:
         """Take in the latest analysis of a capture as it may be shown, and refresh the view."""
         from desktop.core.analysis.text import shown_analysis
-        from desktop.core.redact import redactions_by_capture
 
         assert self.session is not None
-        rects = redactions_by_capture(self.session.events).get(seq, [])
         shown = shown_analysis(self.session.folder, self.analyses[seq], rects)
         self.results[seq] = shown.document
         self.marks[seq] = marks_of(shown.document)
