@@ -373,11 +373,15 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             path=named_files(event)[0].path,
         )
     )
-    from desktop.core.redact import keyframe_scope_text
+    from desktop.core.log import LOG_NAME, scan_log
+    from desktop.core.redact import inline_text_warning, keyframe_scope_text, text_left_in_log
 
     scope = keyframe_scope_text(event.data)
     if scope:
         print(scope)
+    left = text_left_in_log(scan_log(args.dir / LOG_NAME, check=False).events, event)
+    if left:
+        print(inline_text_warning(left))
     return 0
 
 

@@ -874,7 +874,13 @@ class Controller(QObject):
             )
             if not ok or not reason.strip():
                 return None
-        from desktop.core.redact import Edit, edit_capture, keyframe_scope_text
+        from desktop.core.redact import (
+            Edit,
+            edit_capture,
+            inline_text_warning,
+            keyframe_scope_text,
+            text_left_in_log,
+        )
 
         edits = [
             Edit(a.kind, a.box.x, a.box.y, a.box.width, a.box.height, a.text)
@@ -890,6 +896,9 @@ class Controller(QObject):
             said = tr("Saved a redacted or annotated copy; the original is unchanged.")
             scope = keyframe_scope_text(event.data) if isinstance(event, Event) else ""
             self.status(f"{said} {scope}" if scope else said)
+            left = text_left_in_log(session.events, event) if isinstance(event, Event) else []
+            if left:
+                self.tell(inline_text_warning(left))
 
         return session.call_writer(
             lambda writer: edit_capture(

@@ -302,6 +302,44 @@ def keyframe_scope_text(data: dict[str, Any]) -> str:
     )
 
 
+def text_left_in_log(events: Sequence[Event], redaction: Event) -> list[int]:
+    """Captures this redaction covers whose recognised text sits in the log itself.
+
+    Cases measured before recognised text had its own file logged it inline; the log is
+    append-only, so a redaction cannot take that text out of it (readers still hide it).
+    """
+    from desktop.core.analysis.text import text_entry
+
+    covered = {
+        seq
+        for seq, found in redaction_events_by_capture(events).items()
+        if any(e.seq == redaction.seq for e in found)
+    }
+    left = set()
+    for event in events:
+        capture = event.data.get("capture")
+        if event.type != "analysis" or capture not in covered or text_entry(event) is not None:
+            continue
+        result = event.data.get("result")
+        controls = result.get("controls") if isinstance(result, dict) else None
+        for control in controls if isinstance(controls, list) else []:
+            recognised = isinstance(control, dict) and control.get("source") != "user"
+            if recognised and (control.get("label") or control.get("ocr_text")):
+                left.add(int(capture))
+    return sorted(left)
+
+
+def inline_text_warning(captures: list[int]) -> str:
+    """Say that text recognised in an older case stays in its log, and what to do."""
+    return tr(
+        "warning: #{captures} were measured before recognised text had its own file, so that "
+        "text is written in the log itself. The log cannot be changed: reports and the window "
+        "leave it out, but the log in a bundle still holds it. If it must not be handed over, "
+        "start a new case and import the redacted copies.",
+        captures=", #".join(map(str, captures)),
+    )
+
+
 CAPTURE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from desktop.core.analysis.record import analyze_capture
@@ -409,3 +410,25 @@ def test_a_text_file_outside_the_case_linked_or_malformed_is_never_read(
         shown = shown_analysis(case.folder, doctored)
         assert shown.text == "unavailable", path
         assert DIGITS not in json.dumps(shown.document, ensure_ascii=False)
+
+
+def test_an_older_case_with_text_in_its_log_hides_it_in_reports_and_says_the_log_keeps_it(
+    case: CaseWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measured the old way (text inline in the log): reports hide it, redact warns plainly."""
+    from desktop.core.analysis import text
+
+    monkeypatch.setattr(text, "logged_document", lambda result: result.as_data())
+    monkeypatch.setattr(text, "text_document", lambda result, hidden=(): None)
+    seq = measured_case(case, tmp_path)
+    monkeypatch.undo()
+    assert DIGITS in case.log.path.read_text("utf-8")  # the old way
+    assert text_entry(last_analysis(case)) is None
+    case.close()
+    rect = ",".join(map(str, SECRET_REDACTION))
+    done = cli("redact", str(case.folder), "--capture", str(seq), "--rect", rect, "--reason", "x")
+    assert done.returncode == 0, done.stderr
+    assert "warning:" in done.stdout and "log in a bundle still holds it" in done.stdout
+    pdf = build_report(case.folder, out=tmp_path / "report.pdf").path
+    words = pdf_text(pdf)
+    assert DIGITS not in words and "Keep Premium" in words and "[redacted]" in words
