@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("an area to remove, in pixels of the image; repeat it"),
     )
     redact.add_argument("--reason", required=True, help=tr("why, kept in the log"))
+    redact.add_argument(
+        "--this-frame-only",
+        action="store_true",
+        help=tr(
+            "for a keyframe of a screen recording: redact this keyframe only (by default the "
+            "same areas are redacted in every keyframe of the recording)"
+        ),
+    )
     redact.set_defaults(run=_cmd_redact)
 
     show = commands.add_parser("log", help=tr("list the case's events"))
@@ -386,7 +394,9 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     rects = [parse_region(text) for text in args.rect]
     edits = [Edit("redact", r.x, r.y, r.width, r.height) for r in rects]
     with CaseWriter(args.dir) as writer:
-        event = edit_capture(writer, args.capture, edits, args.reason)
+        event = edit_capture(
+            writer, args.capture, edits, args.reason, all_keyframes=not args.this_frame_only
+        )
     print(
         tr(
             "#{seq}: {count} areas of #{capture} removed in {path}; reports fill them in every "
@@ -397,6 +407,15 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             path=named_files(event)[0].path,
         )
     )
+    from desktop.core.log import LOG_NAME, scan_log
+    from desktop.core.redact import inline_text_warning, keyframe_scope_text, text_left_in_log
+
+    scope = keyframe_scope_text(event.data)
+    if scope:
+        print(scope)
+    left = text_left_in_log(scan_log(args.dir / LOG_NAME, check=False).events, event)
+    if left:
+        print(inline_text_warning(left))
     return 0
 
 
@@ -662,6 +681,31 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
         return f"@#{data.get('capture')} " + "; ".join(parts)
     if event_type == "withdraw":
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
+    if event_type in ("redaction", "annotation"):
+        edits = data.get("edits")
+        removed = (
+            sum(1 for e in edits if isinstance(e, dict) and e.get("kind") == "redact")
+            if isinstance(edits, list)
+            else 0
+        )
+        text = (
+            tr(
+                "@#{capture} {count} areas removed: {reason}",
+                capture=data.get("capture"),
+                count=removed,
+                reason=data.get("reason"),
+            )
+            if event_type == "redaction"
+            else tr(
+                "@#{capture} annotated: {reason}",
+                capture=data.get("capture"),
+                reason=data.get("reason"),
+            )
+        )
+        from desktop.core.redact import keyframe_scope_text
+
+        scope = keyframe_scope_text(data)
+        return f"{text}. {scope}" if scope else text
     if event_type == "timestamp":
         return tr(
             "covers #{seq}, {time} by {tsa}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -24,7 +25,11 @@ from widgets.viewer import ImageViewer, MeasurementPanel
 
 
 class EditsBar(QWidget):
-    """Pending annotations and redactions of the shown capture, with Save and Discard."""
+    """Pending annotations and redactions of the shown capture, with Save and Discard.
+
+    On a keyframe of a screen recording it also asks whether the redactions apply to every
+    keyframe of the recording (the default) or to this keyframe only.
+    """
 
     save_requested = Signal()
     discard_requested = Signal()
@@ -32,6 +37,16 @@ class EditsBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._label = QLabel()
+        self._keyframe = False
+        self._all_keyframes = QCheckBox(self.tr("Redact every keyframe of this recording"))
+        self._all_keyframes.setChecked(True)
+        self._all_keyframes.setToolTip(
+            self.tr(
+                "A keyframe shows what the frames around it show, so by default the same areas "
+                "are removed from every keyframe of the recording. Untick to redact this "
+                "keyframe only; the log says which was chosen."
+            )
+        )
         self._save = QPushButton(self.tr("Save edits…"))
         self._save.setToolTip(
             self.tr("Make a redacted or annotated copy; the original never changes.")
@@ -40,19 +55,32 @@ class EditsBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(self._label, 1)
+        layout.addWidget(self._all_keyframes)
         layout.addWidget(self._discard)
         layout.addWidget(self._save)
         self._save.clicked.connect(self.save_requested)
         self._discard.clicked.connect(self.discard_requested)
         self.set_count(0)
 
-    def set_count(self, count: int, redactions: int = 0) -> None:
+    def set_count(self, count: int, redactions: int = 0, keyframe: bool = False) -> None:
+        """Show the pending edits; `keyframe` when the capture is a keyframe of a recording."""
+        if keyframe != self._keyframe:
+            self._all_keyframes.setChecked(True)  # each keyframe starts from the safe default
+        self._keyframe = keyframe
         self._label.setText(
             self.tr("{count} unsaved edits ({redactions} redactions)").format(
                 count=count, redactions=redactions
             )
         )
+        self._all_keyframes.setVisible(keyframe and redactions > 0)
         self.setVisible(count > 0)
+
+    def all_keyframes(self) -> bool:
+        """Whether redactions of a keyframe apply to every keyframe of its recording."""
+        return not self._keyframe or self._all_keyframes.isChecked()
+
+    def set_all_keyframes(self, value: bool) -> None:
+        self._all_keyframes.setChecked(value)
 
 
 class TrayMenu(QMenu):

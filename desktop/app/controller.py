@@ -137,6 +137,9 @@ class Controller(QObject):
         self.region_selector: RegionSelector | None = None
         self.shown_seq: int | None = None
         self.marks: dict[int, list[Mark]] = {}
+        # The latest analysis of each capture, and its document as it may be shown (recognised
+        # text from its text file, none of it read inside a redacted rectangle).
+        self.analyses: dict[int, Event] = {}
         self.results: dict[int, dict[str, Any]] = {}
         self.overlays: dict[int, str] = {}
         self.pending_edits: dict[int, list[Annotation]] = {}
@@ -428,6 +431,7 @@ class Controller(QObject):
         self.journeys = ["upgrade", "downgrade"]
         self.active_journey = None
         self.marks.clear()
+        self.analyses.clear()
         self.results.clear()
         self.overlays.clear()
         self.pending_edits.clear()
@@ -485,11 +489,17 @@ class Controller(QObject):
                 self.last_capture = event
             elif event.type == "analysis":
                 seq = int(event.data["capture"])
-                self.results[seq] = event.data.get("result", {})
+                self.analyses[seq] = event
                 self.overlays[seq] = str(session.folder / named_files(event)[0].path)
-                self.marks[seq] = marks_of(self.results[seq])
-                if seq == self.shown_seq:
-                    self.show_capture(seq)
+        # A redaction hides text in analyses made before it (of every keyframe it covers).
+        redacting = any(event.type == "redaction" for event in events)
+        measured = {int(e.data["capture"]) for e in events if e.type == "analysis"}
+        if redacting or measured:
+            from desktop.core.redact import redactions_by_capture
+
+            redacted = redactions_by_capture(session.events)  # once per batch: the log is long
+            for seq in list(self.analyses) if redacting else sorted(measured):
+                self._show_analysis(seq, redacted.get(seq, []))
         self.window.record_bar.set_journeys(self.journeys, self.active_journey)
         last = self.last_capture
         if last is not None and last in events:
@@ -500,6 +510,17 @@ class Controller(QObject):
 
                 warning = reason_text(check.get("reason"), check.get("colour"))
             self._set_last_capture(last.local[11:19], warning)
+
+    def _show_analysis(self, seq: int, rects: list[tuple[int, int, int, int]]) -> None:
+        """Take in the latest analysis of a capture as it may be shown, and refresh the view."""
+        from desktop.core.analysis.text import shown_analysis
+
+        assert self.session is not None
+        shown = shown_analysis(self.session.folder, self.analyses[seq], rects)
+        self.results[seq] = shown.document
+        self.marks[seq] = marks_of(shown.document)
+        if seq == self.shown_seq:
+            self.show_capture(seq)
 
     def _set_last_capture(self, time_text: str, warning: str | None) -> None:
         for bar in self._bars():
@@ -836,8 +857,14 @@ class Controller(QObject):
         self.window.panel.set_busy(False)
 
     def _update_edits_bar(self) -> None:
-        edits = self.pending_edits.get(self.shown_seq, []) if self.shown_seq is not None else []
-        self.window.edits_bar.set_count(len(edits), sum(e.kind == "redact" for e in edits))
+        seq = self.shown_seq
+        edits = self.pending_edits.get(seq, []) if seq is not None else []
+        shown = self._event(seq) if seq is not None else None
+        self.window.edits_bar.set_count(
+            len(edits),
+            sum(e.kind == "redact" for e in edits),
+            keyframe=shown is not None and shown.type == "video_frame",
+        )
 
     def discard_edits(self) -> None:
         if self.shown_seq is not None:
@@ -857,22 +884,38 @@ class Controller(QObject):
             )
             if not ok or not reason.strip():
                 return None
-        from desktop.core.redact import Edit, edit_capture
+        from desktop.core.redact import (
+            Edit,
+            edit_capture,
+            inline_text_warning,
+            keyframe_scope_text,
+            text_left_in_log,
+        )
 
         edits = [
             Edit(a.kind, a.box.x, a.box.y, a.box.width, a.box.height, a.text)
             for a in self.pending_edits[seq]
         ]
+        all_keyframes = self.window.edits_bar.all_keyframes()
 
-        def saved(_event: Any) -> None:
+        def saved(event: Any) -> None:
             self.pending_edits.pop(seq, None)
             if self.shown_seq == seq:
                 self.window.viewer.set_annotations([])
             self._update_edits_bar()
-            self.status(tr("Saved a redacted or annotated copy; the original is unchanged."))
+            said = tr("Saved a redacted or annotated copy; the original is unchanged.")
+            scope = keyframe_scope_text(event.data) if isinstance(event, Event) else ""
+            self.status(f"{said} {scope}" if scope else said)
+            left = text_left_in_log(session.events, event) if isinstance(event, Event) else []
+            if left:
+                self.tell(inline_text_warning(left))
 
         return session.call_writer(
-            lambda writer: edit_capture(writer, seq, edits, reason or ""), saved, name="edit"
+            lambda writer: edit_capture(
+                writer, seq, edits, reason or "", all_keyframes=all_keyframes
+            ),
+            saved,
+            name="edit",
         )
 
     # -- report, export, verify -------------------------------------------------------------

@@ -70,7 +70,11 @@ def describe_event(event: Event) -> str:
     if event.type == "withdraw":
         return tr("#{seq} withdrawn: {reason}", seq=data.get("target"), reason=data.get("reason"))
     if event.type in ("redaction", "annotation"):
-        return str(data.get("reason", ""))
+        from desktop.core.redact import keyframe_scope_text
+
+        scope = keyframe_scope_text(data)
+        reason = str(data.get("reason", ""))
+        return f"{reason} · {scope}" if scope else reason
     return ""
 
 

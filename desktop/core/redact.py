@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.analysis.record import find_original
-from desktop.core.case import DERIVED, CaseWriter
+from desktop.core.case import DERIVED, CaseWriter, named_files
 from desktop.core.errors import UsageError
 from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
@@ -57,17 +57,48 @@ class Edit:
 Rect4 = tuple[int, int, int, int]
 
 
-def redactions_by_capture(events: Iterable[Event]) -> dict[int, list[Rect4]]:
-    """Every redacted rectangle, per capture sequence number, from the log."""
-    found: dict[int, list[Rect4]] = {}
+def keyframes_of(events: Iterable[Event]) -> dict[int, list[int]]:
+    """The keyframes of every screen recording: the recording's seq -> its keyframes' seqs."""
+    frames: dict[int, list[int]] = {}
+    for event in events:
+        if event.type == "video_frame" and isinstance(event.data.get("video_seq"), int):
+            frames.setdefault(int(event.data["video_seq"]), []).append(event.seq)
+    return frames
+
+
+def redaction_events_by_capture(events: Iterable[Event]) -> dict[int, list[Event]]:
+    """Every redaction event that applies to a capture, per capture sequence number, in order.
+
+    A redaction of a keyframe whose scope is the recording applies to every keyframe of that
+    recording, also those logged after it.
+    """
+    events = list(events)
+    frames = keyframes_of(events)
+    found: dict[int, list[Event]] = {}
     for event in events:
         if event.type != "redaction":
             continue
         seq = int(event.data["capture"])
-        for item in event.data.get("edits", []):
-            if item.get("kind") == "redact":
-                x, y, w, h = (int(v) for v in item["rect"])
-                found.setdefault(seq, []).append((x, y, w, h))
+        targets = [seq]
+        scope = event.data.get("keyframes")
+        if isinstance(scope, dict) and scope.get("scope") == "recording":
+            video = scope.get("video_seq")
+            if isinstance(video, int):
+                targets += [frame for frame in frames.get(video, []) if frame != seq]
+        for target in targets:
+            found.setdefault(target, []).append(event)
+    return found
+
+
+def redactions_by_capture(events: Iterable[Event]) -> dict[int, list[Rect4]]:
+    """Every redacted rectangle, per capture sequence number, from the log."""
+    found: dict[int, list[Rect4]] = {}
+    for seq, redactions in redaction_events_by_capture(events).items():
+        for event in redactions:
+            for item in event.data.get("edits", []):
+                if item.get("kind") == "redact":
+                    x, y, w, h = (int(v) for v in item["rect"])
+                    found.setdefault(seq, []).append((x, y, w, h))
     return found
 
 
@@ -168,11 +199,43 @@ def render_edited(
     return buffer.getvalue()
 
 
-def edit_capture(writer: CaseWriter, seq: int, edits: Sequence[Edit], reason: str) -> Event:
+def _keyframe_scope(
+    events: Sequence[Event], event: Event, all_keyframes: bool
+) -> dict[str, Any] | None:
+    """What a redaction of a keyframe covers, and why, for the log (None for other captures)."""
+    video = event.data.get("video_seq")
+    if event.type != "video_frame" or not isinstance(video, int):
+        return None
+    if not all_keyframes:
+        return {
+            "scope": "frame",
+            "video_seq": video,
+            "frames": [event.seq],
+            "why": "the person chose to redact this keyframe only",
+        }
+    return {
+        "scope": "recording",
+        "video_seq": video,
+        "frames": keyframes_of(events).get(video, [event.seq]),
+        "why": "a keyframe shows what the frames of its recording around it show, so the same "
+        "region is redacted in every keyframe of the recording, also keyframes logged later",
+    }
+
+
+def edit_capture(
+    writer: CaseWriter,
+    seq: int,
+    edits: Sequence[Edit],
+    reason: str,
+    *,
+    all_keyframes: bool = True,
+) -> Event:
     """Make a redacted or annotated copy of capture `seq` and log it with the reason.
 
     Redactions of earlier events for the same capture stay applied, so no later copy brings
     removed pixels back. The event is "redaction" when it removes pixels, else "annotation".
+    A redaction of a keyframe of a screen recording applies to the same region of every
+    keyframe of that recording unless `all_keyframes` is False; the event says which and why.
     """
     if not reason.strip():
         raise UsageError(tr("Say why: a redaction or annotation needs a reason."))
@@ -189,33 +252,92 @@ def edit_capture(writer: CaseWriter, seq: int, edits: Sequence[Edit], reason: st
         with Image.open(path) as opened:
             width, height = opened.size
     edits = _check(edits, width, height)
-    earlier = redactions_by_capture(scan_log(writer.log.path, check=False).events).get(seq, [])
+    events = scan_log(writer.log.path, check=False).events
+    earlier = redactions_by_capture(events).get(seq, [])
     redactions = [*earlier, *[(e.x, e.y, e.width, e.height) for e in edits if e.kind == "redact"]]
     scale = float(event.data.get("capture", {}).get("scale") or 1.0)
     png = render_edited(path, redactions, edits, scale)
     kind = "redaction" if any(e.kind == "redact" for e in edits) else "annotation"
     relative = f"{DERIVED}/{seq:06d}-{kind}-{uuid.uuid4().hex[:8]}.png"
+    data: dict[str, Any] = {
+        "capture": seq,
+        "original_sha256": digest,
+        "edits": [edit.as_data() for edit in edits],
+        "reason": reason.strip(),
+        "redactions_applied": len(redactions),
+        "files": [
+            {
+                "path": relative,
+                "sha256": hashlib.sha256(png).hexdigest(),
+                "size": len(png),
+                "kind": "redacted" if kind == "redaction" else "annotated",
+            }
+        ],
+    }
+    scope = _keyframe_scope(events, event, all_keyframes) if kind == "redaction" else None
+    if scope is not None:
+        data["keyframes"] = scope
     write_new_file(writer.folder / relative, png)
     with writer.transaction() as tx:
-        return tx.add(
-            kind,
-            {
-                "capture": seq,
-                "original_sha256": digest,
-                "edits": [edit.as_data() for edit in edits],
-                "reason": reason.strip(),
-                "redactions_applied": len(redactions),
-                "files": [
-                    {
-                        "path": relative,
-                        "sha256": hashlib.sha256(png).hexdigest(),
-                        "size": len(png),
-                        "kind": "redacted" if kind == "redaction" else "annotated",
-                    }
-                ],
-            },
-            writer.state.active_journey,
+        return tx.add(kind, data, writer.state.active_journey)
+
+
+def keyframe_scope_text(data: dict[str, Any]) -> str:
+    """What a redaction of a keyframe covers, in words ("" for other captures)."""
+    scope = data.get("keyframes")
+    if not isinstance(scope, dict):
+        return ""
+    if scope.get("scope") == "recording":
+        frames = scope.get("frames")
+        return tr(
+            "The same areas are redacted in every keyframe of recording #{video} ({count} "
+            "keyframes), as a keyframe shows what the frames around it show.",
+            video=scope.get("video_seq"),
+            count=len(frames) if isinstance(frames, list) else "?",
         )
+    return tr(
+        "Redacted in this keyframe only of recording #{video}, as chosen; its other keyframes "
+        "are unchanged.",
+        video=scope.get("video_seq"),
+    )
+
+
+def text_left_in_log(events: Sequence[Event], redaction: Event) -> list[int]:
+    """Captures this redaction covers whose recognised text sits in the log itself.
+
+    Cases measured before recognised text had its own file logged it inline; the log is
+    append-only, so a redaction cannot take that text out of it (readers still hide it).
+    """
+    from desktop.core.analysis.text import text_entry
+
+    covered = {
+        seq
+        for seq, found in redaction_events_by_capture(events).items()
+        if any(e.seq == redaction.seq for e in found)
+    }
+    left = set()
+    for event in events:
+        capture = event.data.get("capture")
+        if event.type != "analysis" or capture not in covered or text_entry(event) is not None:
+            continue
+        result = event.data.get("result")
+        controls = result.get("controls") if isinstance(result, dict) else None
+        for control in controls if isinstance(controls, list) else []:
+            recognised = isinstance(control, dict) and control.get("source") != "user"
+            if recognised and (control.get("label") or control.get("ocr_text")):
+                left.add(int(capture))
+    return sorted(left)
+
+
+def inline_text_warning(captures: list[int]) -> str:
+    """Say that text recognised in an older case stays in its log, and what to do."""
+    return tr(
+        "warning: #{captures} were measured before recognised text had its own file, so that "
+        "text is written in the log itself. The log cannot be changed: reports and the window "
+        "leave it out, but the log in a bundle still holds it. If it must not be handed over, "
+        "start a new case and import the redacted copies.",
+        captures=", #".join(map(str, captures)),
+    )
 
 
 CAPTURE_EVENTS = frozenset({"capture", "import", "video_frame"})
@@ -235,50 +357,67 @@ def _report_before(seq: int) -> str:
 
 
 def withheld_files(events: Sequence[Event]) -> dict[str, str]:
-    """Files a bundle must not carry because they show redacted pixels: path -> why.
+    """Files a bundle must not carry because they show what was redacted: path -> why.
 
-    For each redacted capture: its original (and the screen recording a redacted keyframe came
-    from), every measurement overlay (drawn on the original), and redacted or annotated copies
-    made before its last redaction. Copies made at or after the last redaction keep all
-    redactions and are shipped. A report ("export" of kind "report") is withheld when a
-    redaction was logged after the last line it covers, or when the line it covers is not
-    known and the case has any redaction: its pages may show what was removed.
+    For each redacted capture (every keyframe of a recording a redaction covers): its original
+    (and the screen recording a redacted keyframe came from), every measurement overlay (drawn
+    on the original), the text OCR read in it before its last redaction, and redacted or
+    annotated copies made before its last redaction. Copies and text made at or after the last
+    redaction keep all redactions (the text read inside them is left out) and are shipped. A
+    report ("export" of kind "report") is withheld when a redaction was logged after the last
+    line it covers, or when the line it covers is not known and the case has any redaction: its
+    pages may show what was removed.
     """
-    from desktop.core.case import named_files
+    from desktop.core.analysis.text import TEXT_KIND
 
-    redacted = redactions_by_capture(events)
-    if not redacted:
+    applied = redaction_events_by_capture(events)
+    if not applied:
         return {}
-    last_redaction: dict[int, int] = {}
-    redaction_seqs: list[int] = []
-    for event in events:
-        if event.type == "redaction":
-            last_redaction[int(event.data["capture"])] = event.seq
-            redaction_seqs.append(event.seq)
+    last_redaction = {seq: found[-1].seq for seq, found in applied.items()}
+    redaction_seqs = sorted({event.seq for found in applied.values() for event in found})
     videos = {
         int(event.data["video_seq"])
         for event in events
-        if event.type == "video_frame" and event.seq in redacted and "video_seq" in event.data
+        if event.type == "video_frame" and event.seq in applied and "video_seq" in event.data
     }
     seq_of_hash = {event.hash: event.seq for event in events}
     withheld: dict[str, str] = {}
     for event in events:
-        reason: str | None = None
-        if event.type in CAPTURE_EVENTS and (event.seq in redacted or event.seq in videos):
-            reason = _shows_capture(event.seq)
-        elif (event.type == "analysis" and event.data.get("capture") in redacted) or (
-            event.type in ("redaction", "annotation")
-            and event.data.get("capture") in redacted
-            and event.seq < last_redaction[int(event.data["capture"])]
-        ):
-            reason = _shows_capture(int(event.data["capture"]))
-        elif event.type == "export" and event.data.get("kind") == "report":
+        if event.type == "export" and event.data.get("kind") == "report":
             covered = seq_of_hash.get(str(event.data.get("covers_hash")), -1)
             later = [seq for seq in redaction_seqs if seq > covered]
             if later:
-                reason = _report_before(later[0])
-        if reason is None:
+                for named in named_files(event):
+                    withheld[named.path] = _report_before(later[0])
             continue
+        entries = event.data.get("files")
+        kinds = {
+            str(entry.get("path")): entry.get("kind")
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict)
+        }
+        capture = event.data.get("capture")
         for named in named_files(event):
-            withheld[named.path] = reason
+            why = None
+            if event.type in CAPTURE_EVENTS and event.seq in applied:
+                why = _shows_capture(event.seq)
+            elif event.type in CAPTURE_EVENTS and event.seq in videos:
+                why = (
+                    f"第 {event.seq} 号录屏的关键帧有涂抹遮盖 / "
+                    f"a screen recording (#{event.seq}) with redacted keyframes"
+                )
+            elif not isinstance(capture, int) or capture not in applied:
+                continue
+            elif event.type == "analysis" and kinds.get(named.path) == TEXT_KIND:
+                if event.seq < last_redaction[capture]:
+                    why = (
+                        f"第 {capture} 号截图在涂抹遮盖之前识别出的文字 / "
+                        f"text recognised in capture #{capture} before its redaction"
+                    )
+            elif event.type == "analysis" or (
+                event.type in ("redaction", "annotation") and event.seq < last_redaction[capture]
+            ):
+                why = _shows_capture(capture)  # an overlay, or a copy older than the last redaction
+            if why is not None:
+                withheld[named.path] = why
     return withheld

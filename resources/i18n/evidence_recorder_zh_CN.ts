@@ -46,6 +46,14 @@
 <context>
     <name>EditsBar</name>
     <message>
+        <source>Redact every keyframe of this recording</source>
+        <translation>遮盖此录屏的每个关键帧</translation>
+    </message>
+    <message>
+        <source>A keyframe shows what the frames around it show, so by default the same areas are removed from every keyframe of the recording. Untick to redact this keyframe only; the log says which was chosen.</source>
+        <translation>一个关键帧显示的内容与其前后各帧相同，因此默认会从该录屏的每个关键帧中移除相同区域。取消勾选则只遮盖这一关键帧；日志会记录所作的选择。</translation>
+    </message>
+    <message>
         <source>Save edits…</source>
         <translation>保存编辑…</translation>
     </message>

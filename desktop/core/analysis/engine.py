@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.analysis import extent as extent_module
 from desktop.core.analysis import measure as measure_module
@@ -12,6 +12,9 @@ from desktop.core.analysis.image import AnalysisInputError, LoadedImage
 from desktop.core.analysis.measure import ControlMeasurement, ControlSpec, measure_control
 from desktop.core.capture.frame import Rect
 from desktop.core.i18n import tr, use_language
+
+if TYPE_CHECKING:
+    from desktop.core.analysis.ocr import TextLine
 
 ALGORITHM_VERSION = "1.0"
 ROLES = ("promoted", "suppressed", "other")
@@ -29,6 +32,8 @@ class AnalysisResult:
     levels: Levels
     ocr: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    # Every line OCR read (automatic location only): kept in the case's text file, not the log.
+    ocr_lines: tuple[TextLine, ...] = ()
 
     def as_data(self) -> dict[str, Any]:
         """The document of the CLI contract (`analyze --json`), also logged as an event."""
@@ -119,12 +124,15 @@ def analyze(
     """Measure the controls (found by OCR when none are given) and compare the pairs."""
     levels = levels or Levels()
     ocr_info = None
+    ocr_lines: tuple[TextLine, ...] = ()
     notes: list[str] = []
     if specs is None:
         from desktop.core.analysis.locate import find_candidates, location_info
         from desktop.core.analysis.ocr import ocr_info as describe_ocr
+        from desktop.core.analysis.ocr import recognize
 
-        found = find_candidates(image.rgb)
+        ocr_lines = tuple(recognize(image.rgb))
+        found = find_candidates(None, ocr_lines)
         candidates = [c for c in found if c.score >= MIN_LABEL_SCORE]
         dropped = len(found) - len(candidates)
         if dropped:
@@ -145,6 +153,7 @@ def analyze(
                 source="auto",
                 ocr_text=candidate.ocr_text,
                 ocr_confidence=candidate.ocr_confidence,
+                matched_term=candidate.matched_term,
             )
             for candidate in candidates
         ]
@@ -154,7 +163,13 @@ def analyze(
     for spec in specs:
         measured = measure_control(image, spec, f"c{len(controls) + 1}")
         if any(_iou(measured.extent, other.extent) >= DUPLICATE_IOU for other in controls):
-            notes.append(f'"{spec.label}" grew to a control already measured; it was merged')
+            # Recognised text never goes into a note: notes are logged, the text is kept apart.
+            named = (
+                f'"{spec.label}"'
+                if spec.source == "user"
+                else "the text at " + ",".join(map(str, spec.hint.as_list()))
+            )
+            notes.append(f"{named} grew to a control already measured; it was merged")
             continue
         controls.append(measured)
     comparisons = [
@@ -164,4 +179,4 @@ def analyze(
         for suppressed in controls
         if suppressed.spec.role == "suppressed"
     ]
-    return AnalysisResult(image, controls, comparisons, levels, ocr_info, notes)
+    return AnalysisResult(image, controls, comparisons, levels, ocr_info, notes, ocr_lines)

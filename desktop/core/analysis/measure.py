@@ -44,6 +44,7 @@ class ControlSpec:
     source: str = "user"  # "user" | "auto"
     ocr_text: str | None = None
     ocr_confidence: float | None = None
+    matched_term: str | None = None  # the word-list term that gave an automatic control its role
 
 
 @dataclass(frozen=True)

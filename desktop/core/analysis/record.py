@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,45 +97,84 @@ def measure_capture(
 
 
 def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnalysis:
-    """Keep the overlay and log a mark per given control and one analysis event."""
+    """Keep the overlay and the recognised text; log a mark per given control and the analysis.
+
+    Recognised text goes into its own derived file, never into the log. When the capture is
+    already redacted, text read inside a redacted rectangle is neither kept nor drawn, and the
+    result handed back shows it no more than a reader of the case would.
+    """
+    from desktop.core.analysis.text import TEXT_KIND, hide_redacted, logged_document, text_document
+    from desktop.core.log import canonical_json
+    from desktop.core.redact import redactions_by_capture
+
     seq, result, overlay = prepared.seq, prepared.result, prepared.overlay
-    relative = f"{DERIVED}/{seq:06d}-analysis-{uuid.uuid4().hex[:8]}.png"
+    events = scan_log(writer.log.path, check=False).events
+    shown, hidden = hide_redacted(result, redactions_by_capture(events).get(seq, []))
+    if hidden:
+        overlay = render_overlay(shown)
+    token = uuid.uuid4().hex[:8]
+    relative = f"{DERIVED}/{seq:06d}-analysis-{token}.png"
     target = writer.folder / relative
-    write_new_file(target, overlay)
-    document = result.as_data()
-    document["image"]["path"] = named_files(prepared.event)[0].path
-    with writer.transaction() as tx:
-        for control in result.controls:
-            if control.spec.source == "user":
-                tx.add(
-                    "mark",
-                    {
-                        "capture": seq,
-                        "control": control.id,
-                        "label": control.spec.label,
-                        "role": control.spec.role,
-                        "rect": control.spec.hint.as_list(),
-                    },
-                    writer.state.active_journey,
-                )
-        logged = tx.add(
-            "analysis",
+    files = [
+        {
+            "path": relative,
+            "sha256": hashlib.sha256(overlay).hexdigest(),
+            "size": len(overlay),
+            "kind": "overlay",
+        }
+    ]
+    text = text_document(shown, hidden)
+    text_bytes = b"" if text is None else canonical_json(text)
+    text_relative = f"{DERIVED}/{seq:06d}-ocr-{token}.json"
+    if text is not None:
+        files.append(
             {
-                "capture": seq,
-                "original_sha256": prepared.digest,
-                "files": [
-                    {
-                        "path": relative,
-                        "sha256": hashlib.sha256(overlay).hexdigest(),
-                        "size": len(overlay),
-                        "kind": "overlay",
-                    }
-                ],
-                "result": document,
-            },
-            writer.state.active_journey,
+                "path": text_relative,
+                "sha256": hashlib.sha256(text_bytes).hexdigest(),
+                "size": len(text_bytes),
+                "kind": TEXT_KIND,
+            }
         )
-    return RecordedAnalysis(result, logged, target)
+    document = logged_document(result)
+    document["image"]["path"] = named_files(prepared.event)[0].path
+    written = [target]
+    write_new_file(target, overlay)
+    try:
+        if text is not None:
+            write_new_file(writer.folder / text_relative, text_bytes)
+            written.append(writer.folder / text_relative)
+        with writer.transaction() as tx:
+            for control in result.controls:
+                if control.spec.source == "user":
+                    tx.add(
+                        "mark",
+                        {
+                            "capture": seq,
+                            "control": control.id,
+                            "label": control.spec.label,
+                            "role": control.spec.role,
+                            "rect": control.spec.hint.as_list(),
+                        },
+                        writer.state.active_journey,
+                    )
+            logged = tx.add(
+                "analysis",
+                {
+                    "capture": seq,
+                    "original_sha256": prepared.digest,
+                    "files": files,
+                    "result": document,
+                },
+                writer.state.active_journey,
+            )
+    except BaseException:
+        # Nothing was logged: files no event vouches for would only confuse verify.
+        for path in written:
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o644)
+                path.unlink()
+        raise
+    return RecordedAnalysis(shown, logged, target)
 
 
 def analyze_capture(

@@ -44,6 +44,12 @@ class CaptureEntry:
     # Rectangles whose pixels were redacted: filled in every image the report shows.
     redactions: tuple[tuple[int, int, int, int], ...] = ()
     redaction_reasons: tuple[str, ...] = ()
+    # What each redaction of a keyframe covers, in words (every keyframe or this one only).
+    redaction_scopes: tuple[str, ...] = ()
+    # The analysis as it may be shown: logged numbers, recognised text from its text file,
+    # none of the text read inside a redacted rectangle (see desktop.core.analysis.text).
+    result: dict[str, Any] = field(default_factory=dict)
+    text: str = "logged"  # "logged", "file" or "unavailable"
 
     @property
     def seq(self) -> int:
@@ -147,13 +153,23 @@ def build_model(
     for event in events:
         if event.type == "analysis" and isinstance(event.data.get("capture"), int):
             latest_analysis[int(event.data["capture"])] = event
-    from desktop.core.redact import redactions_by_capture
+    from desktop.core.analysis.text import shown_analysis
+    from desktop.core.redact import (
+        keyframe_scope_text,
+        redaction_events_by_capture,
+        redactions_by_capture,
+    )
 
     redacted = redactions_by_capture(events)
-    reasons: dict[int, list[str]] = {}
-    for event in events:
-        if event.type == "redaction":
-            reasons.setdefault(int(event.data["capture"]), []).append(str(event.data["reason"]))
+    applied = redaction_events_by_capture(events)
+    reasons = {
+        seq: [str(event.data.get("reason", "")) for event in found]
+        for seq, found in applied.items()
+    }
+    scopes = {
+        seq: list(dict.fromkeys(filter(None, (keyframe_scope_text(e.data) for e in found))))
+        for seq, found in applied.items()
+    }
     captures: list[CaptureEntry] = []
     for event in events:
         if event.type not in CAPTURE_TYPES or not named_files(event):
@@ -163,9 +179,11 @@ def build_model(
         named = named_files(event)[0]
         analysis = latest_analysis.get(event.seq)
         overlay = None
+        shown = None
         if analysis is not None:
             files = named_files(analysis)
             overlay = folder / files[0].path if files else None
+            shown = shown_analysis(folder, analysis, redacted.get(event.seq, ()))
         attached = tuple(n for n in notes if n.event.data.get("attached_to") == event.seq)
         captures.append(
             CaptureEntry(
@@ -179,6 +197,9 @@ def build_model(
                 withdrawn=withdrawn.get(event.seq),
                 redactions=tuple(redacted.get(event.seq, ())),
                 redaction_reasons=tuple(reasons.get(event.seq, ())),
+                redaction_scopes=tuple(scopes.get(event.seq, ())),
+                result=shown.document if shown is not None else {},
+                text=shown.text if shown is not None else "logged",
             )
         )
     names = [] if wanted is None else [n for n in journeys or [] if n]

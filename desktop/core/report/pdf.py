@@ -41,15 +41,25 @@ class ReportResult:
 
 
 def jpeg_copy(
-    source: Path, digest: str, cache: Path, redactions: tuple[tuple[int, int, int, int], ...] = ()
+    source: Path,
+    digest: str,
+    cache: Path,
+    redactions: tuple[tuple[int, int, int, int], ...] = (),
+    panel: dict[str, Any] | None = None,
 ) -> Path:
     """A JPEG copy of an image for the page (the PNG stays the original), made once.
 
-    Redacted rectangles are filled before scaling, so their pixels never reach the PDF.
+    Redacted rectangles are filled before scaling, so their pixels never reach the PDF. With
+    `panel` (an analysis document as it may be shown), the image is a measurement overlay whose
+    side panel is drawn again from it, so labels read inside a redaction are not shown either.
     """
     from desktop.core.redact import fill_rects, redaction_key
 
     suffix = f"-r{redaction_key(redactions)}" if redactions else ""
+    if panel is not None:
+        from desktop.core.log import canonical_json
+
+        suffix += f"-p{hashlib.sha256(canonical_json(panel)).hexdigest()[:12]}"
     target = cache / f"{digest}-{JPEG_LONG_SIDE}{suffix}.jpg"
     if target.exists():
         return target
@@ -58,6 +68,10 @@ def jpeg_copy(
     with Image.open(source) as image:
         image.load()
         rgb = fill_rects(image.convert("RGB"), redactions)
+        if panel is not None:
+            from desktop.core.analysis.overlay import redraw_panel
+
+            rgb = redraw_panel(rgb, panel)
         rgb.thumbnail((JPEG_LONG_SIDE, JPEG_LONG_SIDE))
     temp = target.with_suffix(f".{os.getpid()}.tmp")
     rgb.save(temp, format="JPEG", quality=JPEG_QUALITY, optimize=False)
@@ -310,7 +324,7 @@ def _flowables(
         story.append(p(tr("No screen was measured.")))
     for entry in model.analyses:
         assert entry.analysis is not None
-        result = entry.analysis.data.get("result", {})
+        result = entry.result
         story.append(
             heading(f"{entry.exhibit} · {entry.event.journey or '—'}", 1, f"finding-{entry.seq}")
         )
@@ -549,6 +563,9 @@ def _capture_section(
                         count=len(entry.redactions),
                         reasons="; ".join(entry.redaction_reasons),
                     )
+                    + " "
+                    + tr("Text read by OCR inside these areas is left out of this report.")
+                    + "".join(" " + scope for scope in entry.redaction_scopes)
                 ),
             ]
         )
@@ -607,12 +624,11 @@ def _capture_section(
         flow.append(p(note.text if len(note.text) <= 2000 else note.text[:2000] + "…"))
     if entry.analysis is not None:
         flow.append(heading(tr("Measurements"), 1, f"measure-{entry.seq}"))
-        flow.append(_measurement_table(entry.analysis, p, width))
+        flow.append(_measurement_table(entry.result, p, width))
     return flow
 
 
-def _measurement_table(analysis: Event, p: Callable[..., Any], width: float) -> Any:
-    result = analysis.data.get("result", {})
+def _measurement_table(result: dict[str, Any], p: Callable[..., Any], width: float) -> Any:
     rows = [
         [
             p(tr("Control"), "small"),
@@ -914,11 +930,17 @@ def build_report(
     model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys, tsa_roots=roots)
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
     cache = _cache_dir(folder)
-    # key -> (image file, name of its JPEG copy in the cache)
-    sources = {c.sha256: (c.path, c.sha256, c.redactions) for c in model.captures if not c.is_video}
+    # key -> (image file, name of its JPEG copy in the cache, redactions, overlay panel)
+    Source = tuple[Path, str, tuple[tuple[int, int, int, int], ...], dict[str, Any] | None]
+    sources: dict[str, Source] = {
+        c.sha256: (c.path, c.sha256, c.redactions, None) for c in model.captures if not c.is_video
+    }
     sources.update(
         {
-            c.overlay.name: (c.overlay, c.overlay.stem, c.redactions)
+            # A redacted capture's overlay gets its panel drawn again without redacted labels.
+            c.overlay.name: (c.overlay, c.overlay.stem, c.redactions, c.result or None)
+            if c.redactions
+            else (c.overlay, c.overlay.stem, (), None)
             for c in model.captures
             if c.overlay is not None and c.overlay.is_file()
         }
@@ -927,8 +949,8 @@ def build_report(
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
-            key: pool.submit(jpeg_copy, path, name, cache, redactions)
-            for key, (path, name, redactions) in sources.items()
+            key: pool.submit(jpeg_copy, path, name, cache, redactions, panel)
+            for key, (path, name, redactions, panel) in sources.items()
         }
         for done, (key, future) in enumerate(futures.items(), start=1):
             if cancelled and cancelled():
