@@ -1,0 +1,171 @@
+"""A doctored case folder never makes the program touch anything outside it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.core.case import CaseWriter, create_case
+from desktop.core.imports import import_files
+from desktop.core.log import GENESIS, LOG_NAME, canonical_json, record_hash, scan_log
+from desktop.core.safepath import UnsafePathError
+from tests.conftest import image_bytes
+
+Record = dict[str, Any]
+
+
+def rechain(folder: Path, edit: Callable[[list[Record]], list[Record]]) -> None:
+    """Rewrite the log through `edit` and re-chain it: every seq, prev and hash made right again.
+
+    This is what a forger with the folder alone can do; verify cannot tell from the log.
+    """
+    log = folder / LOG_NAME
+    records = [json.loads(line) for line in log.read_bytes().splitlines()]
+    records = edit(records)
+    prev = GENESIS
+    lines = []
+    for seq, record in enumerate(records):
+        record["seq"], record["prev"] = seq, prev
+        record.pop("hash", None)
+        record["hash"] = prev = record_hash(record)
+        lines.append(canonical_json(record) + b"\n")
+    os.chmod(log, 0o644)
+    log.write_bytes(b"".join(lines))
+
+
+def forged(records: list[Record], event_type: str, data: dict[str, Any]) -> Record:
+    """A new record like the last one, of another type and data."""
+    return {**records[-1], "type": event_type, "data": data}
+
+
+def add_forged(folder: Path, event_type: str, data: dict[str, Any]) -> None:
+    rechain(folder, lambda records: [*records, forged(records, event_type, data)])
+
+
+def file_entry(path: str, payload: bytes) -> dict[str, Any]:
+    return {"path": path, "sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}
+
+
+def events_of(folder: Path, kind: str) -> list[Any]:
+    return [e for e in scan_log(folder / LOG_NAME).events if e.type == kind]
+
+
+@pytest.fixture
+def closed_case(tmp_path: Path) -> Path:
+    """A case two folders down (so "../../x" lands in tmp_path), with one import, closed."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "shot.png").write_bytes(image_bytes())
+    with create_case(tmp_path / "cases" / "case", title="hostile") as writer:
+        import_files(writer, [inbox / "shot.png"])
+    return writer.folder
+
+
+# -- recovery ----------------------------------------------------------------------------------
+
+EVIL = b"[Desktop Entry]\nExec=sh -c 'echo owned'\n"
+
+
+def plant_staged(folder: Path, named_path: str, payload: bytes = EVIL) -> Path:
+    """A logged (re-chained) import naming `named_path`, and its bytes waiting in .staging/."""
+    add_forged(folder, "import", {"file": file_entry(named_path, payload), "source": {}})
+    staged = folder / ".staging" / "0123456789abcdef" / "evil.desktop"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(payload)
+    return staged
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["absolute", "climbing", "missing_folder", "linked_folder", "not_originals"],
+)
+def test_recovery_never_moves_a_staged_file_outside_the_case(
+    closed_case: Path, tmp_path: Path, where: str
+) -> None:
+    autostart = tmp_path / "home" / ".config" / "autostart"
+    autostart.mkdir(parents=True)
+    named, landed = {
+        "absolute": (str(autostart / "evil.desktop"), autostart / "evil.desktop"),
+        "climbing": ("../../evil.desktop", tmp_path / "evil.desktop"),
+        "missing_folder": ("originals/gone/evil.desktop", None),
+        "linked_folder": ("originals/autostart/evil.desktop", autostart / "evil.desktop"),
+        "not_originals": ("derived/evil.desktop", closed_case / "derived" / "evil.desktop"),
+    }[where]
+    if where == "linked_folder":
+        os.chmod(closed_case / "originals", 0o755)
+        (closed_case / "originals" / "autostart").symlink_to(autostart)
+    staged = plant_staged(closed_case, named)
+
+    with CaseWriter(closed_case) as writer:  # any open recovers: a note, a journey
+        writer.add_note("after the doctored log")
+        writer.start_journey("downgrade")
+
+    assert landed is None or not landed.exists()
+    assert not any(autostart.iterdir())
+    assert not staged.exists()  # discarded, not left to be tried again
+    (refused,) = events_of(closed_case, "staging_refused")
+    assert refused.data["sha256"] == hashlib.sha256(EVIL).hexdigest()
+    assert "outside" in refused.data["reason"] or "could not" in refused.data["reason"]
+    assert str(tmp_path) not in json.dumps(refused.data)  # no path of this machine
+    # The writer keeps working: later opens and notes succeed, and recover nothing again.
+    with CaseWriter(closed_case) as writer:
+        writer.add_note("and later")
+    assert len(events_of(closed_case, "note")) == 2
+    assert len(events_of(closed_case, "staging_refused")) == 1
+
+
+def test_recovery_does_not_look_outside_for_missing_files(
+    closed_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deciding which logged files are missing stats only paths inside the case."""
+    outside = tmp_path / "probe-me"
+    plant_staged(closed_case, str(outside))
+    looked: list[str] = []
+    real_stat = os.stat
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> Any:
+        looked.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", spy)
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: spy(p, *a, follow_symlinks=False, **k))
+    CaseWriter(closed_case).close()
+    assert not [p for p in looked if p.startswith(str(outside))]
+
+
+def test_a_linked_staging_folder_is_not_emptied(closed_case: Path, tmp_path: Path) -> None:
+    """`.staging -> ~/Documents` must not make recovery delete the files it finds there."""
+    documents = tmp_path / "Documents"
+    (documents / "letters").mkdir(parents=True)
+    (documents / "letters" / "will.txt").write_text("precious")
+    staging = closed_case / ".staging"
+    for child in staging.iterdir():
+        child.rmdir()
+    staging.rmdir()
+    staging.symlink_to(documents, target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="link"), CaseWriter(closed_case) as writer:
+        writer.add_note("x")
+    assert (documents / "letters" / "will.txt").read_text() == "precious"
+
+
+@pytest.mark.parametrize("name", [".lock", LOG_NAME])
+def test_a_linked_lock_or_log_is_never_written_through(
+    closed_case: Path, tmp_path: Path, name: str
+) -> None:
+    target = tmp_path / "home" / ".bashrc"
+    target.parent.mkdir()
+    planted = closed_case / name
+    if name == LOG_NAME:
+        target.write_bytes(planted.read_bytes())  # the log, moved out and linked back
+    before = target.read_bytes() if target.exists() else None
+    planted.unlink()
+    planted.symlink_to(target)
+    with pytest.raises(UnsafePathError, match="link"), CaseWriter(closed_case) as writer:
+        writer.add_note("appended where?")
+    assert (target.read_bytes() if target.exists() else None) == before
