@@ -8,6 +8,7 @@ below the case root. Nothing from the case is followed out of it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -91,13 +92,8 @@ def inside_or_none(root: Path, relative: str) -> Path | None:
         return None
 
 
-def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes:
-    """The bytes of a regular file inside the case, opened without following a last-moment link.
-
-    Raises UnsafePathError for a refused path or anything but a regular file (a FIFO would
-    block, a device would never end), and OSError when it cannot be read. With `limit`, a file
-    larger than that many bytes is refused rather than read.
-    """
+def _open_regular(root: Path, relative: str, limit: int | None) -> tuple[int, int]:
+    """An open descriptor and the size of a regular file inside the case (see read_inside)."""
     path = resolve_inside(root, relative)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
@@ -120,9 +116,41 @@ def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes
                 ),
                 relative,
             )
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes:
+    """The bytes of a regular file inside the case, opened without following a last-moment link.
+
+    Raises UnsafePathError for a refused path or anything but a regular file (a FIFO would
+    block, a device would never end), and OSError when it cannot be read. With `limit`, a file
+    larger than that many bytes is refused rather than read.
+    """
+    fd, _size = _open_regular(root, relative, limit)
+    try:
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def sha256_inside(root: Path, relative: str) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a regular file inside the case, read as read_inside() does.
+
+    Streams the file, so an original of any size is hashed in constant memory.
+    """
+    fd, _size = _open_regular(root, relative, None)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return digest.hexdigest(), size

@@ -15,6 +15,7 @@ from desktop.core.case import CaseWriter, create_case
 from desktop.core.imports import import_files
 from desktop.core.log import GENESIS, LOG_NAME, canonical_json, record_hash, scan_log
 from desktop.core.safepath import UnsafePathError
+from desktop.core.verify import verify_case
 from tests.conftest import image_bytes
 
 Record = dict[str, Any]
@@ -169,3 +170,93 @@ def test_a_linked_lock_or_log_is_never_written_through(
     with pytest.raises(UnsafePathError, match="link"), CaseWriter(closed_case) as writer:
         writer.add_note("appended where?")
     assert (target.read_bytes() if target.exists() else None) == before
+
+
+# -- verify walks the folder without following anything ---------------------------------------
+
+
+def kinds(folder: Path) -> set[tuple[str, str]]:
+    """(kind, where) of every finding, from verify run in a thread that must not hang."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        report = pool.submit(verify_case, folder).result(timeout=30)
+    return {(problem.kind, problem.where) for problem in report.problems}
+
+
+def original_of(folder: Path) -> Path:
+    (path,) = (folder / "originals").iterdir()
+    return path
+
+
+def move_out_and_link(path: Path, outside: Path) -> None:
+    """Replace `path` by a link to an identical copy elsewhere: every hash still matches."""
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o755)
+    path.rename(outside)
+    path.symlink_to(outside, target_is_directory=outside.is_dir())
+
+
+@pytest.mark.parametrize(
+    "planted",
+    ["originals/ONE", "originals", "case.json", "log.jsonl", ".staging", "derived/etc"],
+)
+def test_verify_names_every_link_and_follows_none(
+    closed_case: Path, tmp_path: Path, planted: str
+) -> None:
+    assert kinds(closed_case) == set()
+    outside = tmp_path / "elsewhere" / "target"
+    if planted == "derived/etc":
+        outside.mkdir(parents=True)
+        (outside / "passwd").write_text("root:x:0:0")
+        (closed_case / "derived" / "etc").symlink_to(outside, target_is_directory=True)
+    else:
+        name = original_of(closed_case).relative_to(closed_case).as_posix()
+        move_out_and_link(closed_case / planted.replace("originals/ONE", name), outside)
+        planted = planted.replace("originals/ONE", name)
+    found = kinds(closed_case)
+    assert ("symlink", planted) in found
+    if planted.startswith("originals"):
+        # The logged original is not taken from wherever the link leads, although it matches.
+        assert any(kind == "bad_path" for kind, _ in found)
+
+
+def test_verify_names_fifos_and_never_hangs_on_them(closed_case: Path) -> None:
+    name = original_of(closed_case).relative_to(closed_case).as_posix()
+    os.chmod(closed_case / "originals", 0o755)
+    (closed_case / name).unlink()
+    os.mkfifo(closed_case / name)  # a logged original replaced by a FIFO
+    os.mkfifo(closed_case / "derived" / "pipe")
+    session = closed_case / ".staging" / "0123456789abcdef"
+    session.mkdir(parents=True)
+    os.mkfifo(session / "staged.png")
+    found = kinds(closed_case)
+    assert {
+        ("special_file", name),
+        ("special_file", "derived/pipe"),
+        ("special_file", ".staging/0123456789abcdef/staged.png"),
+        ("missing_file", name),
+    } <= found
+
+
+def test_verify_names_a_writable_original(closed_case: Path) -> None:
+    path = original_of(closed_case)
+    os.chmod(path, 0o644)
+    assert kinds(closed_case) == {("writable_original", path.relative_to(closed_case).as_posix())}
+
+
+def test_verify_names_files_no_event_names_outside_originals(closed_case: Path) -> None:
+    for relative in ("notes.txt", "derived/000099-analysis-x.png", "exports/report-en.pdf"):
+        (closed_case / relative).write_bytes(b"not evidence")
+    # Caches the program makes again, and the lock, are not evidence and not findings ...
+    (closed_case / "derived" / "cache" / "thumbs").mkdir(parents=True)
+    (closed_case / "derived" / "cache" / "thumbs" / "x-192.jpg").write_bytes(b"jpeg")
+    (closed_case / "exports" / ".DS_Store").write_bytes(b"finder")
+    # ... but a link inside a cache is.
+    (closed_case / "derived" / "cache" / "thumbs" / "y-192.jpg").symlink_to("/etc/hostname")
+    assert kinds(closed_case) == {
+        ("unreferenced_file", "notes.txt"),
+        ("unreferenced_file", "derived/000099-analysis-x.png"),
+        ("unreferenced_file", "exports/report-en.pdf"),
+        ("symlink", "derived/cache/thumbs/y-192.jpg"),
+    }
