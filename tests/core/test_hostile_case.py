@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -175,12 +176,26 @@ def test_a_linked_lock_or_log_is_never_written_through(
 # -- verify walks the folder without following anything ---------------------------------------
 
 
-def kinds(folder: Path) -> set[tuple[str, str]]:
-    """(kind, where) of every finding, from verify run in a thread that must not hang."""
+def without_hanging(call: Callable[[], Any], folder: Path, timeout: float = 30) -> Any:
+    """call() in a thread; if it hangs (on a FIFO), unblock it and fail the test."""
     from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as Timeout
 
     with ThreadPoolExecutor(1) as pool:
-        report = pool.submit(verify_case, folder).result(timeout=30)
+        future = pool.submit(call)
+        try:
+            return future.result(timeout=timeout)
+        except Timeout:
+            for path in folder.rglob("*"):
+                if path.is_fifo():  # a writer that closes at once gives the reader its EOF
+                    with contextlib.suppress(OSError):
+                        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+            pytest.fail("it hung reading a FIFO")
+
+
+def kinds(folder: Path) -> set[tuple[str, str]]:
+    """(kind, where) of every finding, from verify run in a thread that must not hang."""
+    report = without_hanging(lambda: verify_case(folder), folder)
     return {(problem.kind, problem.where) for problem in report.problems}
 
 
@@ -260,3 +275,96 @@ def test_verify_names_files_no_event_names_outside_originals(closed_case: Path) 
         ("unreferenced_file", "exports/report-en.pdf"),
         ("symlink", "derived/cache/thumbs/y-192.jpg"),
     }
+
+
+# -- the report embeds nothing from outside the case ------------------------------------------
+
+MAGENTA = (255, 0, 255)
+
+
+def secret_png() -> bytes:
+    """An image no case holds: solid magenta, easy to find in any page."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), MAGENTA).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def magenta_images(pdf: Path, work: Path) -> int:
+    """How many images embedded in the PDF are mostly magenta (pdfimages, read back)."""
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    subprocess.run(["pdfimages", "-png", str(pdf), str(work / "img")], check=True)
+    count = 0
+    for path in work.glob("img-*.png"):
+        with Image.open(path) as image:
+            pixels = np.asarray(image.convert("RGB").resize((16, 16)), dtype=int)
+        distance = np.abs(pixels - np.array(MAGENTA)).sum(axis=2)
+        count += int((distance < 60).mean() > 0.5)
+    return count
+
+
+@pytest.mark.parametrize("how", ["climbing", "absolute", "linked", "linked_overlay"])
+def test_the_report_never_embeds_a_file_from_outside_the_case(
+    closed_case: Path, tmp_path: Path, how: str
+) -> None:
+    from desktop.core.report.pdf import build_report
+
+    secret = tmp_path / "cases" / "secret.png"
+    secret.write_bytes(secret_png())
+    payload = secret.read_bytes()
+    linked = "originals/000099-linked.png"
+    named = {
+        "climbing": "../secret.png",
+        "absolute": str(secret),
+        "linked": linked,
+        "linked_overlay": "derived/000099-analysis-x.png",
+    }[how]
+    if how.startswith("linked"):
+        os.chmod(closed_case / "originals", 0o755)
+        (closed_case / named).symlink_to(secret)
+    if how == "linked_overlay":
+        (import_event,) = events_of(closed_case, "import")
+        add_forged(
+            closed_case,
+            "analysis",
+            {"capture": import_event.seq, "files": [file_entry(named, payload)], "result": {}},
+        )
+    else:
+        add_forged(
+            closed_case, "import", {"file": file_entry(named, payload), "source": {"name": "x"}}
+        )
+    work = tmp_path / "work"
+    work.mkdir()
+    result = build_report(closed_case, work / "report.pdf")
+    assert magenta_images(result.path, work) == 0
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(result.path), "-"], capture_output=True, text=True)
+    if how != "linked_overlay":
+        assert "The image is not shown" in text.stdout
+
+
+def test_the_report_neither_hangs_on_a_fifo_nor_writes_through_a_linked_cache(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    from desktop.core.report.pdf import build_report
+
+    original = original_of(closed_case)
+    os.chmod(closed_case / "originals", 0o755)
+    original.unlink()
+    os.mkfifo(original)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (closed_case / "derived" / "cache").symlink_to(elsewhere, target_is_directory=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    result = without_hanging(lambda: build_report(closed_case, work / "r.pdf"), closed_case)
+    assert result.pages > 0
+    assert list(elsewhere.iterdir()) == []

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
+import stat
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,13 @@ from desktop.core.i18n import tr, use_language
 from desktop.core.log import Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
 from desktop.core.report.model import CaptureEntry, ReportModel, build_model
+from desktop.core.safepath import UnsafePathError, read_inside, resolve_inside
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
 TIMELINE_TEXT = 240  # characters of a note in the timeline; the full text is in Notes
 CACHE = ("derived", "cache", "jpeg")
+_PLAIN_NAME = re.compile(r"[0-9A-Za-z]{1,128}")
 
 
 class ReportCancelledError(EvidenceError):
@@ -40,21 +44,29 @@ class ReportResult:
 
 
 def jpeg_copy(
-    source: Path, digest: str, cache: Path, redactions: tuple[tuple[int, int, int, int], ...] = ()
+    folder: Path,
+    relative: str,
+    name: str,
+    cache: Path,
+    redactions: tuple[tuple[int, int, int, int], ...] = (),
 ) -> Path:
-    """A JPEG copy of an image for the page (the PNG stays the original), made once.
+    """A JPEG copy of the case's image `relative` for the page (the PNG stays the original).
 
-    Redacted rectangles are filled before scaling, so their pixels never reach the PDF.
+    Made once and kept in `cache` as `name`. Redacted rectangles are filled before scaling, so
+    their pixels never reach the PDF. The image is read only from inside the case, never
+    through a link (UnsafePathError otherwise), and a cached copy counts only as a plain file.
     """
     from desktop.core.redact import fill_rects, redaction_key
 
     suffix = f"-r{redaction_key(redactions)}" if redactions else ""
-    target = cache / f"{digest}-{JPEG_LONG_SIDE}{suffix}.jpg"
-    if target.exists():
-        return target
+    target = cache / f"{name}-{JPEG_LONG_SIDE}{suffix}.jpg"
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(target).st_mode):
+            return target
     from PIL import Image
 
-    with Image.open(source) as image:
+    data = read_inside(folder, relative)
+    with Image.open(io.BytesIO(data)) as image:
         image.load()
         rgb = fill_rects(image.convert("RGB"), redactions)
         rgb.thumbnail((JPEG_LONG_SIDE, JPEG_LONG_SIDE))
@@ -69,8 +81,10 @@ def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, i
 
     Encoding is pure Python (about 15 ms a code), so the runs of a hash are kept in the cache.
     """
-    target = cache / f"{value}.qr" if cache is not None and len(value) <= 128 else None
-    if target is not None and target.is_file():
+    # Only a plain name becomes a file name: a doctored log's "hash" could hold "../".
+    plain = _PLAIN_NAME.fullmatch(value) is not None
+    target = cache / f"{value}.qr" if cache is not None and plain else None
+    if target is not None and target.is_file() and not target.is_symlink():
         try:
             lines = target.read_text("ascii").split()
             count = int(lines[0])
@@ -108,14 +122,14 @@ def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, i
 
 
 def _cache_dir(folder: Path) -> Path:
-    cache = folder.joinpath(*CACHE)
     try:
+        cache = resolve_inside(folder, "/".join(CACHE))  # never a cache through a link
         cache.mkdir(parents=True, exist_ok=True)
         probe = cache / ".probe"
         probe.write_bytes(b"")
         probe.unlink()
         return cache
-    except OSError:  # a read-only case: keep the copies in the user's temp folder
+    except (OSError, UnsafePathError):  # a read-only case: copies in the user's temp folder
         import tempfile
 
         fallback = Path(tempfile.gettempdir()) / "evidence-recorder-jpeg"
@@ -555,6 +569,8 @@ def _capture_section(
     flow.append(Spacer(1, 3 * mm))
 
     def picture(key: str, max_w: float, max_h: float) -> Any:
+        if key not in images:
+            return p(tr("The image is not shown: {reason}", reason=entry.refused or "—"))
         path = images[key]
         from PIL import Image as PILImage
 
@@ -746,7 +762,7 @@ def _certification(
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    case_json = hashlib.sha256((model.folder / "case.json").read_bytes()).hexdigest()
+    case_json = hashlib.sha256(read_inside(model.folder, "case.json")).hexdigest()
     flow = [
         heading(tr("Certification"), 0, "certification"),
         p(
@@ -868,6 +884,11 @@ _EvidenceList: Any = None
 _QrCode: Any = None
 
 
+def _relative(folder: Path, path: Path) -> str:
+    """A path the model resolved inside the case, as the case names it."""
+    return path.relative_to(folder).as_posix()
+
+
 def partial_path(out: Path, pid: int) -> Path:
     """Where process `pid` writes the report before renaming it to `out`."""
     return out.with_name(f".{out.name}.{pid}.tmp")
@@ -901,27 +922,41 @@ def build_report(
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
     cache = _cache_dir(folder)
     # key -> (image file, name of its JPEG copy in the cache)
-    sources = {c.sha256: (c.path, c.sha256, c.redactions) for c in model.captures if not c.is_video}
+    sources = {
+        c.sha256: (_relative(folder, c.path), c.sha256, c.redactions)
+        for c in model.captures
+        if not c.is_video and c.refused is None
+    }
     sources.update(
         {
-            c.overlay.name: (c.overlay, c.overlay.stem, c.redactions)
+            c.overlay.name: (_relative(folder, c.overlay), c.overlay.stem, c.redactions)
             for c in model.captures
             if c.overlay is not None and c.overlay.is_file()
         }
     )
     images: dict[str, Path] = {}
+    refused: dict[str, str] = {}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
-            key: pool.submit(jpeg_copy, path, name, cache, redactions)
-            for key, (path, name, redactions) in sources.items()
+            key: pool.submit(jpeg_copy, folder, relative, name, cache, redactions)
+            for key, (relative, name, redactions) in sources.items()
         }
         for done, (key, future) in enumerate(futures.items(), start=1):
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
-            images[key] = future.result()
+            try:
+                images[key] = future.result()
+            except UnsafePathError as error:  # a FIFO or a link put in at the last moment
+                refused[key] = str(error)
             if progress:
                 progress(done, total)
+    if refused:
+        captures = [
+            replace(c, refused=refused[c.sha256]) if c.sha256 in refused else c
+            for c in model.captures
+        ]
+        model = replace(model, captures=captures)
     generated = datetime.fromisoformat(model.last_event.utc.replace("Z", "+00:00"))
     page_count: list[int] = []
     title = model.info.title
