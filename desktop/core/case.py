@@ -322,6 +322,30 @@ class CaseWriter:
         with self.log.transaction() as tx:
             yield tx
 
+    @contextlib.contextmanager
+    def transaction_for_files(self, *written: Path) -> Iterator[Transaction]:
+        """A transaction that logs files written just before it; unless it commits, they go.
+
+        So no derived file is left that no event names (verify would report it as added later).
+        """
+        committed = False
+
+        def mark_committed() -> None:
+            nonlocal committed
+            committed = True
+
+        try:
+            with self.transaction() as tx:
+                tx.after_commit(mark_committed)  # first: runs as soon as the lines are durable
+                yield tx
+        except BaseException:
+            if not committed:
+                for path in written:
+                    with contextlib.suppress(OSError):
+                        os.chmod(path, 0o644)
+                        path.unlink()
+            raise
+
     def _add_environment(self, tx: Transaction) -> None:
         environment = collect_environment(self.clock, self.screens)
         digest = hashlib.sha256(canonical_json(environment)).hexdigest()

@@ -21,6 +21,7 @@ from desktop.core.errors import UsageError
 from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import Event
+from desktop.core.safepath import resolve_inside
 from resources import resource_path
 
 EDIT_KINDS = ("redact", "box", "arrow", "text")
@@ -195,8 +196,9 @@ def edit_capture(writer: CaseWriter, seq: int, edits: Sequence[Edit], reason: st
     png = render_edited(path, redactions, edits, scale)
     kind = "redaction" if any(e.kind == "redact" for e in edits) else "annotation"
     relative = f"{DERIVED}/{seq:06d}-{kind}-{uuid.uuid4().hex[:8]}.png"
-    write_new_file(writer.folder / relative, png)
-    with writer.transaction() as tx:
+    target = resolve_inside(writer.folder, relative)
+    write_new_file(target, png)
+    with writer.transaction_for_files(target) as tx:
         return tx.add(
             kind,
             {

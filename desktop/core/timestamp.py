@@ -9,7 +9,7 @@ import secrets
 import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import desktop
@@ -18,6 +18,7 @@ from desktop.core.errors import EvidenceError, UsageError
 from desktop.core.fsutil import os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import Event, record_hash
+from desktop.core.safepath import UnsafePathError, read_inside, resolve_inside
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.hashes import HashAlgorithm
@@ -306,7 +307,7 @@ def _check_matches_request(facts: TokenFacts, imprint: bytes, nonce: int) -> Non
 def _log_token(
     writer: CaseWriter, covered: Event, token: bytes, facts: TokenFacts, url: str
 ) -> Event:
-    derived = writer.folder / DERIVED
+    derived = resolve_inside(writer.folder, DERIVED)  # never a token written through a link
     try:
         derived.mkdir(exist_ok=True)
     except OSError as error:
@@ -765,12 +766,9 @@ def _token_entry(data: dict[str, Any]) -> dict[str, Any] | None:
 
 def _read_token(folder: Path, entry: dict[str, Any]) -> bytes | None:
     """The token's bytes if the file is inside the case and matches its logged hash."""
-    pure = PurePosixPath(str(entry["path"]))
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        return None
-    try:
-        token = folder.joinpath(*pure.parts).read_bytes()
-    except OSError:
+    try:  # never through a link, never a FIFO, never a huge file
+        token = read_inside(folder, str(entry["path"]), limit=MAX_REPLY_BYTES)
+    except (UnsafePathError, OSError):
         return None
     if hashlib.sha256(token).hexdigest() != entry["sha256"]:
         return None

@@ -296,6 +296,17 @@ def _other_named_paths(events: Sequence[Event]) -> set[str]:
     }
 
 
+def links_and_special_files(folder: Path) -> list[Finding]:
+    """Every link, FIFO, socket or device in the case folder (lstat only): what export refuses."""
+    found = []
+    for relative, info in _walk(folder):
+        if stat.S_ISLNK(info.st_mode) or _is_junction(str(folder / relative)):
+            found.append(Finding("symlink", relative, _link_message()))
+        elif not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
+            found.append(Finding("special_file", relative, _special_message()))
+    return found
+
+
 def _scan_folder(
     folder: Path,
     named: set[str],

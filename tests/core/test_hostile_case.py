@@ -16,6 +16,7 @@ from desktop.core.case import CaseWriter, create_case
 from desktop.core.imports import import_files
 from desktop.core.log import GENESIS, LOG_NAME, canonical_json, record_hash, scan_log
 from desktop.core.safepath import UnsafePathError
+from desktop.core.timestamp import TOKEN_KIND
 from desktop.core.verify import verify_case
 from tests.conftest import image_bytes
 
@@ -368,3 +369,96 @@ def test_the_report_neither_hangs_on_a_fifo_nor_writes_through_a_linked_cache(
     result = without_hanging(lambda: build_report(closed_case, work / "r.pdf"), closed_case)
     assert result.pages > 0
     assert list(elsewhere.iterdir()) == []
+
+
+# -- every other reader of a logged path -------------------------------------------------------
+
+
+def forge_outside_capture(folder: Path, tmp_path: Path, how: str) -> int:
+    """A re-chained import naming an image outside the case (climbing out or via a link)."""
+    secret = tmp_path / "cases" / "secret.png"
+    secret.write_bytes(secret_png())
+    named = "../secret.png"
+    if how == "linked":
+        named = "originals/000099-linked.png"
+        os.chmod(folder / "originals", 0o755)
+        (folder / named).symlink_to(secret)
+    add_forged(folder, "import", {"file": file_entry(named, secret.read_bytes()), "source": {}})
+    return scan_log(folder / LOG_NAME).events[-1].seq
+
+
+@pytest.mark.parametrize("how", ["climbing", "linked"])
+def test_measuring_and_redacting_never_read_a_file_outside_the_case(
+    closed_case: Path, tmp_path: Path, how: str
+) -> None:
+    from desktop.core.analysis.image import AnalysisInputError
+    from desktop.core.analysis.record import analyze_capture
+    from desktop.core.redact import Edit, edit_capture
+
+    seq = forge_outside_capture(closed_case, tmp_path, how)
+    before = sorted((closed_case / "derived").iterdir())
+    with CaseWriter(closed_case) as writer:
+        with pytest.raises(AnalysisInputError, match=r"outside|link"):
+            analyze_capture(writer, seq, None)
+        with pytest.raises(AnalysisInputError, match=r"outside|link"):
+            edit_capture(writer, seq, [Edit("redact", 0, 0, 10, 10)], "phone number")
+    assert sorted((closed_case / "derived").iterdir()) == before
+
+
+def test_a_timestamp_token_that_is_a_fifo_or_a_link_is_not_read(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "token.tsr"
+    outside.write_bytes(b"0\x03\x02\x01\x00")
+    (closed_case / "derived" / "linked.tsr").symlink_to(outside)
+    os.mkfifo(closed_case / "derived" / "fifo.tsr")
+    last = scan_log(closed_case / LOG_NAME).events[-1]
+    for name in ("linked.tsr", "fifo.tsr"):
+        entry = {**file_entry(f"derived/{name}", outside.read_bytes()), "kind": TOKEN_KIND}
+        add_forged(
+            closed_case,
+            "timestamp",
+            {"files": [entry], "covers_seq": last.seq, "covers_hash": last.hash},
+        )
+    found = kinds(closed_case)
+    invalid = [where for kind, where in found if kind == "timestamp_invalid"]
+    assert len(invalid) == 2
+    report = without_hanging(lambda: verify_case(closed_case), closed_case)
+    messages = [p.message for p in report.problems if p.kind == "timestamp_invalid"]
+    assert all("missing or differs" in message for message in messages)
+
+
+def test_export_stops_at_a_link_in_the_case(closed_case: Path, tmp_path: Path) -> None:
+    from desktop.core.report.bundle import BundleError, export_bundle
+
+    original = original_of(closed_case)
+    move_out_and_link(original, tmp_path / "elsewhere" / original.name)  # the hash still matches
+    with CaseWriter(closed_case) as writer, pytest.raises(BundleError, match="link"):
+        export_bundle(writer, tmp_path / "bundle.zip")
+    assert not (tmp_path / "bundle.zip").exists()
+
+
+@pytest.mark.parametrize("step", ["analysis", "redaction"])
+def test_no_derived_file_stays_when_logging_it_fails(
+    closed_case: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    from desktop.core.analysis.record import analyze_capture
+    from desktop.core.errors import DiskFullError
+    from desktop.core.redact import Edit, edit_capture
+
+    (import_event,) = events_of(closed_case, "import")
+    before = sorted((closed_case / "derived").iterdir())
+    with CaseWriter(closed_case) as writer:
+
+        def disk_full(*_args: Any) -> None:
+            raise DiskFullError("The disk is full.")
+
+        monkeypatch.setattr(writer.log, "_write", disk_full)
+        with pytest.raises(DiskFullError):
+            if step == "analysis":
+                analyze_capture(writer, import_event.seq, None)
+            else:
+                edit = Edit("redact", 0, 0, 10, 10)
+                edit_capture(writer, import_event.seq, [edit], "phone number")
+    assert sorted((closed_case / "derived").iterdir()) == before
+    assert kinds(closed_case) == set()

@@ -16,6 +16,7 @@ from desktop.core.case import DERIVED, CaseWriter, named_files
 from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, Event, scan_log
+from desktop.core.safepath import UnsafePathError, resolve_inside, sha256_inside
 
 MEASURABLE = frozenset({"capture", "import", "video_frame"})
 
@@ -41,13 +42,18 @@ def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
             )
         )
     named = named_files(event)[0]
-    path = folder / named.path
     if event.type == "import" and "video" in event.data:
         raise AnalysisInputError(
             tr("Event #{seq} is a screen recording; measure one of its keyframes instead.", seq=seq)
         )
-    data = path.read_bytes() if path.is_file() else b""
-    if hashlib.sha256(data).hexdigest() != named.sha256:
+    try:
+        path = resolve_inside(folder, named.path)
+        digest = sha256_inside(folder, named.path)[0]
+    except UnsafePathError as error:
+        raise AnalysisInputError(str(error)) from error
+    except OSError:
+        digest = None
+    if digest != named.sha256:
         raise AnalysisInputError(
             tr(
                 "The file of #{seq} does not match its logged hash, so it is not measured. Run "
@@ -98,11 +104,11 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
     """Keep the overlay and log a mark per given control and one analysis event."""
     seq, result, overlay = prepared.seq, prepared.result, prepared.overlay
     relative = f"{DERIVED}/{seq:06d}-analysis-{uuid.uuid4().hex[:8]}.png"
-    target = writer.folder / relative
-    write_new_file(target, overlay)
+    target = resolve_inside(writer.folder, relative)
     document = result.as_data()
     document["image"]["path"] = named_files(prepared.event)[0].path
-    with writer.transaction() as tx:
+    write_new_file(target, overlay)
+    with writer.transaction_for_files(target) as tx:
         for control in result.controls:
             if control.spec.source == "user":
                 tx.add(

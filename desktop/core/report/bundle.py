@@ -33,8 +33,8 @@ from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
-from desktop.core.safepath import is_safe_relative
-from desktop.core.verify import Finding, VerifyReport, verify_case
+from desktop.core.safepath import is_safe_relative, resolve_inside
+from desktop.core.verify import Finding, VerifyReport, links_and_special_files, verify_case
 
 MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -152,6 +152,7 @@ def write_bundle(
     folder = writer.folder
     _check_destination(folder, out, overwrite)
     log_bytes, case_bytes, scan, strays = _snapshot(writer)
+    _refuse_links(folder)
     events = scan.events
     if scan.problems or scan.torn is not None or not events or strays:
         raise _case_does_not_verify(folder)
@@ -174,7 +175,7 @@ def write_bundle(
             if named.path in to_withhold:
                 withheld[named.path] = named.sha256
                 continue
-            source = folder.joinpath(*PurePosixPath(named.path).parts)
+            source = resolve_inside(folder, named.path)  # no link: checked just above
             if source.resolve() == out_resolved:
                 raise UsageError(
                     tr(
@@ -270,11 +271,27 @@ def _snapshot(writer: CaseWriter) -> tuple[bytes, bytes, LogScan, list[str]]:
         present = [
             path.relative_to(folder).as_posix()
             for path in sorted(originals.rglob("*") if originals.is_dir() else [])
-            if path.is_file()
+            if path.is_file() and not path.is_symlink()
         ]
     scan = scan_bytes(log_bytes)
     named = {entry.path for event in scan.events for entry in named_files(event)}
     return log_bytes, case_bytes, scan, [path for path in present if path not in named]
+
+
+def _refuse_links(folder: Path) -> None:
+    """Stop the export when the case holds a link, FIFO or device: nothing is taken from it."""
+    found = links_and_special_files(folder)
+    if found:
+        raise BundleError(
+            tr(
+                "The case folder holds {path}, which is a link or not a regular file; "
+                "Evidence Recorder never makes one, so it was put there by hand. No bundle was "
+                "made and nothing was followed. See every problem with: evidence-recorder "
+                "verify {folder}",
+                path=found[0].where,
+                folder=folder,
+            )
+        )
 
 
 def _read(path: Path) -> bytes:
@@ -374,8 +391,9 @@ def _write_member(
     info.file_size = member.size  # lets zipfile choose ZIP64 headers from the start if needed
     digest = hashlib.sha256()
     size = 0
-    try:
-        source = member.source.open("rb")
+    try:  # never through a link put in after the check: O_NOFOLLOW
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        source = os.fdopen(os.open(member.source, flags | getattr(os, "O_NONBLOCK", 0)), "rb")
     except FileNotFoundError:
         raise _case_does_not_verify(folder) from None
     except OSError as error:
