@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from desktop.core.capture.frame import Rect
 from desktop.core.case import CaseWriter, create_case, named_files
 from desktop.core.i18n import tr
 from desktop.core.log import Event
+from desktop.core.safepath import inside_or_none, regular_inside_or_none
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -478,7 +480,9 @@ class Controller(QObject):
             elif event.type == "analysis":
                 seq = int(event.data["capture"])
                 self.results[seq] = event.data.get("result", {})
-                self.overlays[seq] = str(session.folder / named_files(event)[0].path)
+                overlay = regular_inside_or_none(session.folder, named_files(event)[0].path)
+                if overlay is not None:  # never a file outside the case, never a FIFO
+                    self.overlays[seq] = str(overlay)
                 self.marks[seq] = marks_of(self.results[seq])
                 if seq == self.shown_seq:
                     self.show_capture(seq)
@@ -697,7 +701,7 @@ class Controller(QObject):
         if not files:
             return
         self.shown_seq = seq
-        path = str(self.session.folder / files[0].path)
+        path = _viewable(self.session.folder, files[0].path)
         viewer = self.window.viewer
         if viewer.image_path() != path:
             viewer.set_image(path, self.overlays.get(seq))
@@ -1115,3 +1119,17 @@ def _headless() -> bool:
     return os.environ.get("QT_QPA_PLATFORM") == "offscreen" or bool(
         os.environ.get("EVIDENCE_RECORDER_NO_OPEN")
     )
+
+
+def _viewable(folder: Path, relative: str) -> str | None:
+    """The file the viewer may open for a logged path, or None (the placeholder).
+
+    None outside the case, through a link or for a FIFO; a missing file is passed on, so the
+    viewer says it cannot be opened.
+    """
+    found = inside_or_none(folder, relative)
+    if found is None or (
+        os.path.lexists(found) and regular_inside_or_none(folder, relative) is None
+    ):
+        return None
+    return str(found)

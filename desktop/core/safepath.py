@@ -92,6 +92,15 @@ def inside_or_none(root: Path, relative: str) -> Path | None:
         return None
 
 
+def regular_inside_or_none(root: Path, relative: str) -> Path | None:
+    """resolve_inside(), only for a regular file that exists now (lstat: a FIFO is None)."""
+    path = inside_or_none(root, relative)
+    try:
+        return path if path is not None and stat.S_ISREG(os.lstat(path).st_mode) else None
+    except OSError:
+        return None
+
+
 def _open_regular(root: Path, relative: str, limit: int | None) -> tuple[int, int]:
     """An open descriptor and the size of a regular file inside the case (see read_inside)."""
     path = resolve_inside(root, relative)

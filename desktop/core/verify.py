@@ -26,6 +26,7 @@ from desktop.core.safepath import (
     UnsafePathError,
     inside_or_none,
     is_safe_relative,
+    regular_inside_or_none,
     resolve_inside,
     sha256_inside,
 )
@@ -239,11 +240,7 @@ def _staging_hashes(folder: Path) -> dict[str, Path]:
 
 def _is_regular_inside(folder: Path, relative: str) -> bool:
     """True for a regular file inside the case with no link on the way (lstat only)."""
-    path = inside_or_none(folder, relative)
-    try:
-        return path is not None and stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
+    return regular_inside_or_none(folder, relative) is not None
 
 
 def _sha256_inside(folder: Path, relative: str) -> str | None:

@@ -462,3 +462,36 @@ def test_no_derived_file_stays_when_logging_it_fails(
                 edit_capture(writer, import_event.seq, [edit], "phone number")
     assert sorted((closed_case / "derived").iterdir()) == before
     assert kinds(closed_case) == set()
+
+
+@pytest.mark.parametrize("how", ["climbing", "linked", "fifo"])
+def test_the_window_never_shows_or_thumbnails_a_file_outside_the_case(
+    closed_case: Path, tmp_path: Path, how: str
+) -> None:
+    pytest.importorskip("PySide6")
+    from desktop.app.controller import _viewable
+    from desktop.app.session import timeline_items
+    from desktop.app.thumbnails import make_thumbnail
+
+    if how == "fifo":
+        original = original_of(closed_case)
+        os.chmod(closed_case / "originals", 0o755)
+        original.unlink()
+        os.mkfifo(original)
+        (event,) = events_of(closed_case, "import")
+    else:
+        forge_outside_capture(closed_case, tmp_path, how)
+        event = scan_log(closed_case / LOG_NAME).events[-1]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (closed_case / "derived" / "cache").symlink_to(elsewhere, target_is_directory=True)
+    named = event.data["file"]["path"]
+
+    (item,) = timeline_items([event], closed_case, set(), set())
+    assert item.image_path is None
+    assert _viewable(closed_case, named) is None
+    thumbnail = without_hanging(
+        lambda: make_thumbnail(closed_case / named, closed_case), closed_case, timeout=10
+    )
+    assert thumbnail is None
+    assert list(elsewhere.iterdir()) == []
