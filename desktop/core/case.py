@@ -113,6 +113,7 @@ def read_case_info(folder: Path) -> CaseInfo:
                 folder=folder,
             )
         )
+    resolve_inside(folder, CASE_JSON)  # a linked case.json is not read (UnsafePathError)
     if not path.is_file() or not (folder / LOG_NAME).is_file():
         raise CaseNotFoundError(
             tr(
@@ -511,8 +512,11 @@ class CaseWriter:
                 missing[named.sha256] = named
         for session_dir in others:
             owner = CaseLock(session_dir / STAGING_OWNER, timeout=0)
-            if not owner.try_acquire():
-                continue
+            try:
+                if not owner.try_acquire():
+                    continue
+            except EvidenceError:
+                continue  # an owner file that is a link (never opened): verify names it
             try:
                 with os.scandir(session_dir) as entries:
                     staged = sorted(

@@ -84,6 +84,20 @@ def resolve_inside(root: Path, relative: str) -> Path:
     return path
 
 
+def refuse_links_to(root: Path, destination: Path) -> None:
+    """Raise UnsafePathError when `destination` lies in the case but a link is on its way.
+
+    For files the program writes into the case at a place a person chose or it suggested (a
+    report in exports/): a linked exports/ must not carry the file out of the case. A
+    destination outside the case is the person's choice and is not checked.
+    """
+    base = os.path.abspath(root)
+    target = os.path.abspath(destination)
+    if os.path.commonpath([base, target]) != base or target == base:
+        return
+    resolve_inside(root, Path(os.path.relpath(target, base)).as_posix())
+
+
 def inside_or_none(root: Path, relative: str) -> Path | None:
     """resolve_inside(), or None when the path is refused."""
     try:

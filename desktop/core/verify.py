@@ -114,8 +114,10 @@ def verify_case(
     are files a bundle adds beside the case (its manifests); `check_modes` is False for a
     bundle unpacked to check it (ZIP entries keep no read-only mode).
     """
-    info = read_case_info(folder)
-    report = VerifyReport(case=str(folder), title=info.title)
+    # A linked case.json is not read: it is named by _scan_folder, and the title stays empty.
+    linked = os.path.islink(folder / CASE_JSON) and (folder / LOG_NAME).exists()
+    title = "" if linked else read_case_info(folder).title
+    report = VerifyReport(case=str(folder), title=title)
     problems = report.problems
     # A linked or special log.jsonl is not read (it is outside the case); _scan_folder names it.
     scan = scan_log(folder / LOG_NAME) if _is_regular_inside(folder, LOG_NAME) else LogScan()

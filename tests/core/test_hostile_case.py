@@ -230,8 +230,12 @@ def test_verify_names_every_link_and_follows_none(
         name = original_of(closed_case).relative_to(closed_case).as_posix()
         move_out_and_link(closed_case / planted.replace("originals/ONE", name), outside)
         planted = planted.replace("originals/ONE", name)
-    found = kinds(closed_case)
+    if planted == "case.json":  # the copy it leads to says something else: it is not read
+        outside.write_bytes(outside.read_bytes().replace(b'"hostile"', b'"forged title"'))
+    report = without_hanging(lambda: verify_case(closed_case), closed_case)
+    found = {(problem.kind, problem.where) for problem in report.problems}
     assert ("symlink", planted) in found
+    assert "forged" not in report.title
     if planted.startswith("originals"):
         # The logged original is not taken from wherever the link leads, although it matches.
         assert any(kind == "bad_path" for kind, _ in found)
@@ -494,4 +498,36 @@ def test_the_window_never_shows_or_thumbnails_a_file_outside_the_case(
         lambda: make_thumbnail(closed_case / named, closed_case), closed_case, timeout=10
     )
     assert thumbnail is None
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_planted_owner_link_neither_writes_outside_nor_stops_the_case(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "home" / ".config" / "autostart" / "owned.desktop"
+    target.parent.mkdir(parents=True)
+    session = closed_case / ".staging" / "0123456789abcdef"
+    session.mkdir(parents=True)
+    (session / ".owner").symlink_to(target)
+    with CaseWriter(closed_case) as writer:
+        writer.add_note("still works")
+    assert not target.exists()
+    assert len(events_of(closed_case, "note")) == 1
+
+
+def test_a_linked_exports_folder_does_not_take_reports_or_bundles_out(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    from desktop.core.report.bundle import export_bundle
+    from desktop.core.report.pdf import build_report
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    exports = closed_case / "exports"
+    exports.rmdir()
+    exports.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="link"):
+        build_report(closed_case)  # the default place: exports/
+    with CaseWriter(closed_case) as writer, pytest.raises(UnsafePathError, match="link"):
+        export_bundle(writer, exports / "bundle.zip")
     assert list(elsewhere.iterdir()) == []

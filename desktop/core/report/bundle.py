@@ -33,7 +33,7 @@ from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
-from desktop.core.safepath import is_safe_relative, resolve_inside
+from desktop.core.safepath import is_safe_relative, refuse_links_to, resolve_inside
 from desktop.core.verify import Finding, VerifyReport, links_and_special_files, verify_case
 
 MANIFEST = "manifest-sha256.txt"
@@ -245,6 +245,7 @@ def _check_destination(folder: Path, out: Path, overwrite: bool) -> None:
                 path=out,
             )
         )
+    refuse_links_to(folder, out)  # a linked exports/ must not take the bundle elsewhere
     case = folder.resolve()
     target = out.resolve()
     if target.is_relative_to(case) and not target.is_relative_to(case / EXPORTS):

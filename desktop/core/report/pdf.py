@@ -22,7 +22,7 @@ from desktop.core.i18n import tr, use_language
 from desktop.core.log import Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
 from desktop.core.report.model import CaptureEntry, ReportModel, build_model
-from desktop.core.safepath import UnsafePathError, read_inside, resolve_inside
+from desktop.core.safepath import UnsafePathError, read_inside, refuse_links_to, resolve_inside
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
@@ -920,6 +920,7 @@ def build_report(
         _reportlab_classes()
     model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys)
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
+    refuse_links_to(folder, out)  # a linked exports/ must not take the report elsewhere
     cache = _cache_dir(folder)
     # key -> (image file, name of its JPEG copy in the cache)
     sources = {
