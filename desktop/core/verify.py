@@ -170,7 +170,7 @@ def verify_case(
                 and withheld
                 and withheld.get(entry.path) == entry.sha256
                 and inside_or_none(folder, entry.path) is not None
-                and not (folder / entry.path).exists()
+                and not os.path.lexists(folder / entry.path)
             ):
                 report.withheld.append(entry.path)
                 continue
@@ -261,24 +261,34 @@ _OS_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def _walk(folder: Path, under: str = "") -> Iterator[tuple[str, os.stat_result]]:
-    """Every entry below `folder/under` as (relative path, lstat), never entering a link."""
-    pending = [under]
+    """Every entry below `folder/under` as (relative path, lstat), never entering a link.
+
+    In sorted order, depth first, with a stack rather than recursion (a folder nested 10,000
+    deep must not stop verify).
+    """
+    pending = list(reversed(_children(folder, under)))
     while pending:
-        current = pending.pop()
+        relative, info, path = pending.pop()
+        yield relative, info
+        if stat.S_ISDIR(info.st_mode) and not _is_junction(path):
+            pending.extend(reversed(_children(folder, relative)))
+
+
+def _children(folder: Path, under: str) -> list[tuple[str, os.stat_result, str]]:
+    """The entries of one folder, sorted by name, with their lstat and full path."""
+    try:
+        with os.scandir(folder / under if under else folder) as entries:
+            found = sorted(entries, key=lambda entry: entry.name)
+    except OSError:
+        return []  # an unreadable folder: its files are named missing where logged
+    children = []
+    for entry in found:
         try:
-            with os.scandir(folder / current if current else folder) as entries:
-                found = sorted(entries, key=lambda entry: entry.name)
+            info = entry.stat(follow_symlinks=False)
         except OSError:
-            continue  # an unreadable folder: its files are named missing where logged
-        for entry in found:
-            relative = f"{current}/{entry.name}" if current else entry.name
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            yield relative, info
-            if stat.S_ISDIR(info.st_mode) and not _is_junction(entry.path):
-                pending.append(relative)
+            continue
+        children.append((f"{under}/{entry.name}" if under else entry.name, info, entry.path))
+    return children
 
 
 def _is_junction(path: str) -> bool:
