@@ -378,9 +378,9 @@ def test_the_report_neither_hangs_on_a_fifo_nor_writes_through_a_linked_cache(
 # -- every other reader of a logged path -------------------------------------------------------
 
 
-def forge_outside_capture(folder: Path, tmp_path: Path, how: str) -> int:
-    """A re-chained import naming an image outside the case (climbing out or via a link)."""
-    secret = tmp_path / "cases" / "secret.png"
+def forge_outside_capture(folder: Path, how: str) -> int:
+    """A re-chained import naming an image beside the case (climbing out or via a link)."""
+    secret = folder.parent / "secret.png"
     secret.write_bytes(secret_png())
     named = "../secret.png"
     if how == "linked":
@@ -399,7 +399,7 @@ def test_measuring_and_redacting_never_read_a_file_outside_the_case(
     from desktop.core.analysis.record import analyze_capture
     from desktop.core.redact import Edit, edit_capture
 
-    seq = forge_outside_capture(closed_case, tmp_path, how)
+    seq = forge_outside_capture(closed_case, how)
     before = sorted((closed_case / "derived").iterdir())
     with CaseWriter(closed_case) as writer:
         with pytest.raises(AnalysisInputError, match=r"outside|link"):
@@ -484,7 +484,7 @@ def test_the_window_never_shows_or_thumbnails_a_file_outside_the_case(
         os.mkfifo(original)
         (event,) = events_of(closed_case, "import")
     else:
-        forge_outside_capture(closed_case, tmp_path, how)
+        forge_outside_capture(closed_case, how)
         event = scan_log(closed_case / LOG_NAME).events[-1]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -531,3 +531,29 @@ def test_a_linked_exports_folder_does_not_take_reports_or_bundles_out(
     with CaseWriter(closed_case) as writer, pytest.raises(UnsafePathError, match="link"):
         export_bundle(writer, exports / "bundle.zip")
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["climbing", "linked"])
+def test_the_script_in_verify_txt_reads_nothing_outside_the_bundle(
+    closed_case: Path, tmp_path: Path, how: str
+) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    from desktop.core.report.bundle import SCRIPT_END, SCRIPT_START, export_bundle
+
+    with CaseWriter(closed_case) as writer:
+        export_bundle(writer, tmp_path / "bundle.zip")
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as archive:
+        archive.extractall(unpacked)
+    (folder,) = unpacked.iterdir()
+    forge_outside_capture(folder, how)  # its hash matches the file outside
+    text = (folder / "VERIFY.txt").read_text(encoding="utf-8")
+    script = text.split(SCRIPT_START)[1].split(SCRIPT_END)[0]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "outside" in done.stderr or "a link" in done.stderr

@@ -541,8 +541,12 @@ for n, line in enumerate((case / "log.jsonl").read_bytes().splitlines(), 1):
     d = rec["data"]; files = d.get("files") if isinstance(d.get("files"), list) else []
     for f in files + ([d["file"]] if isinstance(d.get("file"), dict) else []):
         if isinstance(f, dict) and "sha256" in f and f["path"] not in skip:
-            got = hashlib.sha256((case / f["path"]).read_bytes()).hexdigest()
-            assert got == f["sha256"], f"{f['path']} changed"
+            p = str(f["path"]); q = case / p  # never a file outside the case, nor via a link
+            bad = p[:1] in "/\\\\" or ":" in p or ".." in p.split("/")
+            assert not bad, f"{p}: outside the case"
+            assert not any(x.is_symlink() for x in (q, *q.parents)), f"{p}: a link"
+            got = hashlib.sha256(q.read_bytes()).hexdigest()
+            assert got == f["sha256"], f"{p} changed"
     prev = rec["hash"]
 print("ok:", n, "lines, last hash", prev)
 """
