@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
+from desktop.core.cachekey import cache_name
 from desktop.core.safepath import (
     UnsafePathError,
     inside_or_none,
@@ -47,7 +48,8 @@ def make_thumbnail(image_path: Path, case_folder: Path) -> QImage | None:
     import numpy as np
 
     cache = inside_or_none(case_folder, "/".join(CACHE))  # None: linked away, not used
-    target = None if cache is None else cache / f"{image_path.stem}-{THUMB_SIZE.width()}.jpg"
+    name = cache_name("thumb", image_path.name, str(THUMB_SIZE.width()))  # not plantable
+    target = None if cache is None else cache / f"{name}.jpg"
     if target is not None and regular_inside_or_none(case_folder, _relative(target, case_folder)):
         cached = cv2.imread(str(target), cv2.IMREAD_COLOR)
         if cached is not None:

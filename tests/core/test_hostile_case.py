@@ -557,3 +557,27 @@ def test_the_script_in_verify_txt_reads_nothing_outside_the_bundle(
     )
     assert done.returncode != 0
     assert "outside" in done.stderr or "a link" in done.stderr
+
+
+def test_a_copy_planted_in_the_report_cache_is_not_shown_as_the_original(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    """derived/cache/ is not evidence, so verify passes it; the report must not trust it either."""
+    import io
+
+    from PIL import Image
+
+    from desktop.core.report.pdf import build_report
+
+    (import_event,) = events_of(closed_case, "import")
+    digest = import_event.data["file"]["sha256"]
+    cache = closed_case / "derived" / "cache" / "jpeg"
+    cache.mkdir(parents=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), MAGENTA).save(buffer, format="JPEG")
+    (cache / f"{digest}-1600.jpg").write_bytes(buffer.getvalue())  # the name a copy had
+    assert kinds(closed_case) == set()
+    work = tmp_path / "work"
+    work.mkdir()
+    result = build_report(closed_case, work / "r.pdf")
+    assert magenta_images(result.path, work) == 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import desktop
+from desktop.core.cachekey import cache_name
 from desktop.core.errors import EvidenceError
 from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr, use_language
@@ -28,7 +29,6 @@ JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
 TIMELINE_TEXT = 240  # characters of a note in the timeline; the full text is in Notes
 CACHE = ("derived", "cache", "jpeg")
-_PLAIN_NAME = re.compile(r"[0-9A-Za-z]{1,128}")
 
 
 class ReportCancelledError(EvidenceError):
@@ -59,7 +59,7 @@ def jpeg_copy(
     from desktop.core.redact import fill_rects, redaction_key
 
     suffix = f"-r{redaction_key(redactions)}" if redactions else ""
-    target = cache / f"{name}-{JPEG_LONG_SIDE}{suffix}.jpg"
+    target = cache / f"{cache_name('jpeg', name, str(JPEG_LONG_SIDE), suffix)}.jpg"
     with contextlib.suppress(OSError):
         if stat.S_ISREG(os.lstat(target).st_mode):
             return target
@@ -81,9 +81,9 @@ def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, i
 
     Encoding is pure Python (about 15 ms a code), so the runs of a hash are kept in the cache.
     """
-    # Only a plain name becomes a file name: a doctored log's "hash" could hold "../".
-    plain = _PLAIN_NAME.fullmatch(value) is not None
-    target = cache / f"{value}.qr" if cache is not None and plain else None
+    # A keyed name: never the value itself (a doctored log's "hash" could hold "../"), and
+    # no one handing over a case can plant runs for another value under it.
+    target = cache / f"{cache_name('qr', value)}.qr" if cache is not None else None
     if target is not None and target.is_file() and not target.is_symlink():
         try:
             lines = target.read_text("ascii").split()
