@@ -42,7 +42,7 @@ def _is_link(path: Path) -> bool:
     """True for a symbolic link or a Windows junction (both lead elsewhere)."""
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there (a file is on the way)
         return False
     if stat.S_ISLNK(info.st_mode):
         return True

@@ -86,7 +86,7 @@ def plant_staged(folder: Path, named_path: str, payload: bytes = EVIL) -> Path:
 
 @pytest.mark.parametrize(
     "where",
-    ["absolute", "climbing", "missing_folder", "linked_folder", "not_originals"],
+    ["absolute", "climbing", "missing_folder", "linked_folder", "not_originals", "failed_move"],
 )
 def test_recovery_never_moves_a_staged_file_outside_the_case(
     closed_case: Path, tmp_path: Path, where: str
@@ -99,7 +99,14 @@ def test_recovery_never_moves_a_staged_file_outside_the_case(
         "missing_folder": ("originals/gone/evil.desktop", None),
         "linked_folder": ("originals/autostart/evil.desktop", autostart / "evil.desktop"),
         "not_originals": ("derived/evil.desktop", closed_case / "derived" / "evil.desktop"),
+        "failed_move": ("originals/000099-evil.desktop", None),
     }[where]
+    if where == "failed_move":  # originals/ is a plain file now: the move itself fails
+        os.chmod(closed_case / "originals", 0o755)
+        for child in (closed_case / "originals").iterdir():
+            child.rename(tmp_path / child.name)
+        (closed_case / "originals").rmdir()
+        (closed_case / "originals").write_bytes(b"")
     if where == "linked_folder":
         os.chmod(closed_case / "originals", 0o755)
         (closed_case / "originals" / "autostart").symlink_to(autostart)
