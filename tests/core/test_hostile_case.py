@@ -257,11 +257,16 @@ def test_verify_names_fifos_and_never_hangs_on_them(closed_case: Path) -> None:
     session = closed_case / ".staging" / "0123456789abcdef"
     session.mkdir(parents=True)
     os.mkfifo(session / "staged.png")
-    found = kinds(closed_case)
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(closed_case / "exports" / "s"))  # a socket: never opened either
+        found = kinds(closed_case)
     assert {
         ("special_file", name),
         ("special_file", "derived/pipe"),
         ("special_file", ".staging/0123456789abcdef/staged.png"),
+        ("special_file", "exports/s"),
         ("missing_file", name),
     } <= found
 
