@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -29,7 +30,12 @@ from desktop.core.capture.frame import Rect
 from desktop.core.case import CaseWriter, create_case, named_files
 from desktop.core.i18n import tr
 from desktop.core.log import Event
-from desktop.core.safepath import inside_or_none, regular_inside_or_none
+from desktop.core.safepath import (
+    UnsafePathError,
+    inside_or_none,
+    read_inside,
+    regular_inside_or_none,
+)
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -339,11 +345,15 @@ class Controller(QObject):
             folder = Path(path)
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
-                try:
-                    title = json.loads((folder / "case.json").read_text("utf-8"))["title"]
-                except (OSError, ValueError, KeyError):
+                try:  # never through a link, never a FIFO (it would block the window)
+                    info = json.loads(read_inside(folder, "case.json", limit=1 << 20))
+                    title = str(info["title"])
+                except (OSError, ValueError, KeyError, TypeError, UnsafePathError):
                     missing = True
-            count = sum(1 for _ in (folder / "originals").iterdir()) if not missing else 0
+            count = 0
+            if not missing and inside_or_none(folder, "originals") is not None:
+                with contextlib.suppress(OSError):
+                    count = sum(1 for _ in (folder / "originals").iterdir())
             last = _last_event_time(folder) if not missing else ""
             cases.append(RecentCase(path, title, last, count, missing))
         self.window.start_page.set_recent(cases)
@@ -1081,6 +1091,8 @@ def _last_event_time(folder: Path) -> str:
     """The local time of a case's last event, from the end of its log ("" if unreadable)."""
     import json
 
+    if regular_inside_or_none(folder, "log.jsonl") is None:
+        return ""  # not a plain file in the case: a FIFO would block the window
     try:
         with (folder / "log.jsonl").open("rb") as handle:
             handle.seek(0, 2)
