@@ -593,3 +593,35 @@ def test_a_copy_planted_in_the_report_cache_is_not_shown_as_the_original(
     work.mkdir()
     result = build_report(closed_case, work / "r.pdf")
     assert magenta_images(result.path, work) == 0
+
+
+def test_the_report_cache_probe_never_truncates_a_file_outside(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    from desktop.core.report.pdf import build_report
+
+    bashrc = tmp_path / "home" / ".bashrc"
+    bashrc.parent.mkdir()
+    bashrc.write_text("export PATH=$HOME/bin:$PATH\n")
+    cache = closed_case / "derived" / "cache" / "jpeg"
+    cache.mkdir(parents=True)
+    (cache / ".probe").symlink_to(bashrc)
+    work = tmp_path / "work"
+    work.mkdir()
+    build_report(closed_case, work / "r.pdf")
+    assert bashrc.read_text() == "export PATH=$HOME/bin:$PATH\n"
+
+
+def test_a_link_planted_as_the_reports_partial_file_is_not_written_through(
+    closed_case: Path, tmp_path: Path
+) -> None:
+    from desktop.core.report.pdf import build_report, partial_path
+
+    victim = tmp_path / "home" / "thesis.odt"
+    victim.parent.mkdir()
+    victim.write_bytes(b"years of work")
+    out = closed_case / "exports" / "report.pdf"
+    partial_path(out, os.getpid()).symlink_to(victim)
+    build_report(closed_case, out)
+    assert victim.read_bytes() == b"years of work"
+    assert out.read_bytes().startswith(b"%PDF")

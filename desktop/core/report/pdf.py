@@ -8,6 +8,7 @@ import io
 import os
 import re
 import stat
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -125,16 +126,29 @@ def _cache_dir(folder: Path) -> Path:
     try:
         cache = resolve_inside(folder, "/".join(CACHE))  # never a cache through a link
         cache.mkdir(parents=True, exist_ok=True)
-        probe = cache / ".probe"
-        probe.write_bytes(b"")
+        # O_EXCL: a new file of our own, never a planted `.probe -> ~/.bashrc` truncated.
+        probe = cache / f".probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         probe.unlink()
         return cache
     except (OSError, UnsafePathError):  # a read-only case: copies in the user's temp folder
-        import tempfile
+        return _private_temp_cache()
 
-        fallback = Path(tempfile.gettempdir()) / "evidence-recorder-jpeg"
-        fallback.mkdir(exist_ok=True)
-        return fallback
+
+def _private_temp_cache() -> Path:
+    """This user's own cache folder in the temp folder (another user's is never used)."""
+    import tempfile
+
+    fallback = (
+        Path(tempfile.gettempdir()) / f"evidence-recorder-jpeg-{getattr(os, 'getuid', int)()}"
+    )
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(fallback, 0o700)
+    info = os.lstat(fallback)
+    owner = getattr(os, "getuid", None)
+    if not stat.S_ISDIR(info.st_mode) or (owner is not None and info.st_uid != owner()):
+        return Path(tempfile.mkdtemp(prefix="evidence-recorder-jpeg-"))
+    return fallback
 
 
 def _word(kind: str) -> str:
@@ -1016,6 +1030,8 @@ def build_report(
                 self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
 
     temp = partial_path(out, os.getpid())
+    if temp.is_symlink():  # planted under the name this process would write: never follow it
+        temp.unlink()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with use_language(language):
