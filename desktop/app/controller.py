@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -28,6 +30,12 @@ from desktop.core.capture.frame import Rect
 from desktop.core.case import CaseWriter, create_case, named_files
 from desktop.core.i18n import tr
 from desktop.core.log import Event
+from desktop.core.safepath import (
+    UnsafePathError,
+    inside_or_none,
+    read_inside,
+    regular_inside_or_none,
+)
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -342,11 +350,15 @@ class Controller(QObject):
             folder = Path(path)
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
-                try:
-                    title = json.loads((folder / "case.json").read_text("utf-8"))["title"]
-                except (OSError, ValueError, KeyError):
+                try:  # never through a link, never a FIFO (it would block the window)
+                    info = json.loads(read_inside(folder, "case.json", limit=1 << 20))
+                    title = str(info["title"])
+                except (OSError, ValueError, KeyError, TypeError, UnsafePathError):
                     missing = True
-            count = sum(1 for _ in (folder / "originals").iterdir()) if not missing else 0
+            count = 0
+            if not missing and inside_or_none(folder, "originals") is not None:
+                with contextlib.suppress(OSError):
+                    count = sum(1 for _ in (folder / "originals").iterdir())
             last = _last_event_time(folder) if not missing else ""
             cases.append(RecentCase(path, title, last, count, missing))
         self.window.start_page.set_recent(cases)
@@ -490,7 +502,9 @@ class Controller(QObject):
             elif event.type == "analysis":
                 seq = int(event.data["capture"])
                 self.analyses[seq] = event
-                self.overlays[seq] = str(session.folder / named_files(event)[0].path)
+                overlay = regular_inside_or_none(session.folder, named_files(event)[0].path)
+                if overlay is not None:  # never a file outside the case, never a FIFO
+                    self.overlays[seq] = str(overlay)
         # A redaction hides text in analyses made before it (of every keyframe it covers).
         redacting = any(event.type == "redaction" for event in events)
         measured = {int(e.data["capture"]) for e in events if e.type == "analysis"}
@@ -728,7 +742,7 @@ class Controller(QObject):
         if not files:
             return
         self.shown_seq = seq
-        path = str(self.session.folder / files[0].path)
+        path = _viewable(self.session.folder, files[0].path)
         viewer = self.window.viewer
         if viewer.image_path() != path:
             viewer.set_image(path, self.overlays.get(seq))
@@ -1208,6 +1222,8 @@ def _last_event_time(folder: Path) -> str:
     """The local time of a case's last event, from the end of its log ("" if unreadable)."""
     import json
 
+    if regular_inside_or_none(folder, "log.jsonl") is None:
+        return ""  # not a plain file in the case: a FIFO would block the window
     try:
         with (folder / "log.jsonl").open("rb") as handle:
             handle.seek(0, 2)
@@ -1246,3 +1262,17 @@ def _headless() -> bool:
     return os.environ.get("QT_QPA_PLATFORM") == "offscreen" or bool(
         os.environ.get("EVIDENCE_RECORDER_NO_OPEN")
     )
+
+
+def _viewable(folder: Path, relative: str) -> str | None:
+    """The file the viewer may open for a logged path, or None (the placeholder).
+
+    None outside the case, through a link or for a FIFO; a missing file is passed on, so the
+    viewer says it cannot be opened.
+    """
+    found = inside_or_none(folder, relative)
+    if found is None or (
+        os.path.lexists(found) and regular_inside_or_none(folder, relative) is None
+    ):
+        return None
+    return str(found)

@@ -25,6 +25,7 @@ from desktop.core.capture.frame import CaptureBackend
 from desktop.core.case import CaseWriter, named_files
 from desktop.core.i18n import current_language, tr
 from desktop.core.log import LOG_NAME, Event, scan_bytes
+from desktop.core.safepath import regular_inside_or_none
 from widgets.values import TimelineItem
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,9 @@ def timeline_items(
         if event.type in IMAGE_EVENTS:
             files = named_files(event)
             if files and "video" not in event.data:
-                image_path = str(folder / files[0].path)
+                # Only a plain file inside the case: never a link out of it, never a FIFO.
+                found = regular_inside_or_none(folder, files[0].path)
+                image_path = None if found is None else str(found)
             check = event.data.get("check", {})
             if check.get("suspect"):
                 suspect = reason_text(check.get("reason"), check.get("colour"))

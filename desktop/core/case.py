@@ -41,6 +41,7 @@ from desktop.core.log import (
     canonical_json,
     find_event,
 )
+from desktop.core.safepath import inside_or_none, resolve_inside
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"
@@ -124,6 +125,7 @@ def read_case_info(folder: Path) -> CaseInfo:
                 folder=folder,
             )
         )
+    resolve_inside(folder, CASE_JSON)  # a linked case.json is not read (UnsafePathError)
     if not path.is_file() or not (folder / LOG_NAME).is_file():
         raise CaseNotFoundError(
             tr(
@@ -316,6 +318,8 @@ class CaseWriter:
         _creating: bool = False,
     ) -> None:
         self.folder = folder
+        for name in (CASE_JSON, LOG_NAME, LOCK_NAME):
+            resolve_inside(folder, name)  # a linked log or lock would be written through
         self.info = _load_case_json(folder / CASE_JSON) if _creating else read_case_info(folder)
         self.clock = clock or SystemClock()
         self.screens = screens
@@ -392,6 +396,7 @@ class CaseWriter:
         """This writer's own staging folder, made and locked on first use."""
         folder = self.folder / STAGING / self.session
         if self._staging_owner is None:
+            resolve_inside(self.folder, f"{STAGING}/{self.session}")  # never stage elsewhere
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -408,6 +413,30 @@ class CaseWriter:
             yield tx
             if self.log.lines + len(tx.pending) >= checkpoint.MIN_LINES:
                 tx.after_commit(self.save_checkpoint)
+
+    @contextlib.contextmanager
+    def transaction_for_files(self, *written: Path) -> Iterator[Transaction]:
+        """A transaction that logs files written just before it; unless it commits, they go.
+
+        So no derived file is left that no event names (verify would report it as added later).
+        """
+        committed = False
+
+        def mark_committed() -> None:
+            nonlocal committed
+            committed = True
+
+        try:
+            with self.transaction() as tx:
+                tx.after_commit(mark_committed)  # first: runs as soon as the lines are durable
+                yield tx
+        except BaseException:
+            if not committed:
+                for path in written:
+                    with contextlib.suppress(OSError):
+                        os.chmod(path, 0o644)
+                        path.unlink()
+            raise
 
     def _add_environment(self, tx: Transaction) -> None:
         environment = collect_environment(self.clock, self.screens)
@@ -524,7 +553,7 @@ class CaseWriter:
                         **item.data,
                     }
                     events.append(tx.add(event_type, data, self.state.active_journey))
-                    moves.append((item.staging_path, self.folder / final))
+                    moves.append((item.staging_path, resolve_inside(self.folder, final)))
 
                 def move_into_place() -> None:
                     nonlocal logged
@@ -549,29 +578,45 @@ class CaseWriter:
     def _recover_staging(self, tx: Transaction) -> None:
         """Finish moves a crash interrupted and discard files that were never logged.
 
-        Only folders whose owner lock is free are touched: their writer has exited.
+        Only folders whose owner lock is free are touched: their writer has exited. Nothing is
+        followed out of the case: a linked .staging/ is refused, links inside it are left for
+        `verify` to name, and a logged path outside originals/ is never moved to.
         """
-        root = self.folder / STAGING
+        root = resolve_inside(self.folder, STAGING)
         if not root.is_dir():
             return
-        others = sorted(p for p in root.iterdir() if p.is_dir() and p.name != self.session)
+        with os.scandir(root) as entries:
+            others = sorted(
+                Path(entry.path)
+                for entry in entries
+                if entry.is_dir(follow_symlinks=False) and entry.name != self.session
+            )
         if not others:
             return  # nothing to recover: no need to look at every original
-        missing = {
-            named.sha256: named
-            for named in self.state.files.values()
-            if not (self.folder / named.path).exists()
-        }
+        missing: dict[str, NamedFile] = {}
+        refused: dict[str, NamedFile] = {}
+        for named in self.state.files.values():
+            target = _recovery_target(self.folder, named.path)
+            if target is None:
+                refused[named.sha256] = named
+            elif not os.path.lexists(target):
+                missing[named.sha256] = named
         for session_dir in others:
-            if session_dir.name == self.session:
-                continue
             owner = CaseLock(session_dir / STAGING_OWNER, timeout=0)
-            if not owner.try_acquire():
-                continue
             try:
-                for path in sorted(session_dir.iterdir()):
-                    if path.is_file() and path.name != STAGING_OWNER:
-                        self._recover_file(tx, path, missing)
+                if not owner.try_acquire():
+                    continue
+            except EvidenceError:
+                continue  # an owner file that is a link (never opened): verify names it
+            try:
+                with os.scandir(session_dir) as entries:
+                    staged = sorted(
+                        Path(entry.path)
+                        for entry in entries
+                        if entry.is_file(follow_symlinks=False) and entry.name != STAGING_OWNER
+                    )
+                for path in staged:
+                    self._recover_file(tx, path, missing, refused)
             finally:
                 owner.release()
             with contextlib.suppress(OSError):
@@ -579,17 +624,34 @@ class CaseWriter:
                 session_dir.rmdir()
         fsync_dir(root)
 
-    def _recover_file(self, tx: Transaction, path: Path, missing: dict[str, NamedFile]) -> None:
-        with path.open("rb") as handle:
+    def _recover_file(
+        self,
+        tx: Transaction,
+        path: Path,
+        missing: dict[str, NamedFile],
+        refused: dict[str, NamedFile],
+    ) -> None:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(path, flags | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        size = path.stat().st_size
+        facts: dict[str, Any] = {"name": path.name, "size": size, "sha256": digest}
         named = missing.get(digest)
         if named is not None and named.size == size:
             del missing[digest]
             target = self.folder / named.path
-            os.chmod(path, READ_ONLY_FILE)
-            os.rename(path, target)
-            fsync_dir(target.parent)
+            try:
+                os.chmod(path, READ_ONLY_FILE)
+                os.rename(path, target)
+                fsync_dir(target.parent)
+            except OSError as error:
+                reason = (
+                    "the log names this file, but it could not be moved into place "
+                    f"({error.strerror or type(error).__name__}); it was discarded, so verify "
+                    "reports the logged file as missing"
+                )
+                self._discard(tx, path, {**facts, "reason": reason}, "staging_refused")
+                return
             data: dict[str, Any] = {
                 "path": named.path,
                 "sha256": digest,
@@ -597,15 +659,32 @@ class CaseWriter:
             }
             tx.add("recovered", data, self.state.active_journey)
             return
-        path.unlink()
-        data = {
-            "name": path.name,
-            "size": size,
-            "sha256": digest,
-            "reason": "an import or capture stopped before it was logged; "
-            "the file was never part of the evidence",
-        }
-        tx.add("staging_discarded", data, self.state.active_journey)
+        if digest in refused and refused[digest].size == size:
+            reason = (
+                "a log line names this file at a path outside originals/ or outside the case "
+                "folder (the log was doctored); it was not moved there and was discarded"
+            )
+            self._discard(tx, path, {**facts, "reason": reason}, "staging_refused")
+            return
+        reason = (
+            "an import or capture stopped before it was logged; "
+            "the file was never part of the evidence"
+        )
+        self._discard(tx, path, {**facts, "reason": reason}, "staging_discarded")
+
+    def _discard(self, tx: Transaction, path: Path, data: dict[str, Any], kind: str) -> None:
+        """Remove a staged file and log why (a file that cannot be removed is still logged)."""
+        with contextlib.suppress(OSError):
+            path.unlink()
+        tx.add(kind, data, self.state.active_journey)
+
+
+def _recovery_target(folder: Path, relative: str) -> Path | None:
+    """Where recovery may move a logged original: directly in originals/, no link on the way."""
+    parts = relative.split("/") if isinstance(relative, str) else []
+    if len(parts) != 2 or parts[0] != ORIGINALS:
+        return None
+    return inside_or_none(folder, relative)
 
 
 def _check_note_text(text: str) -> None:

@@ -132,7 +132,9 @@ class CaseLock:
 
     def _open(self) -> int:
         try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            # Never through a link: a planted `.lock -> ~/.bashrc` must not create or open it.
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+            return os.open(self.path, flags, 0o644)
         except OSError as error:
             raise os_error_to_evidence(error, self.path.parent) from error
 

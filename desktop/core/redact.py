@@ -21,6 +21,7 @@ from desktop.core.errors import UsageError
 from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import Event
+from desktop.core.safepath import resolve_inside
 from resources import resource_path
 
 EDIT_KINDS = ("redact", "box", "arrow", "text")
@@ -277,8 +278,9 @@ def edit_capture(
     scope = _keyframe_scope(events, event, all_keyframes) if kind == "redaction" else None
     if scope is not None:
         data["keyframes"] = scope
-    write_new_file(writer.folder / relative, png)
-    with writer.transaction() as tx:
+    target = resolve_inside(writer.folder, relative)
+    write_new_file(target, png)
+    with writer.transaction_for_files(target) as tx:
         return tx.add(kind, data, writer.state.active_journey)
 
 

@@ -8,6 +8,7 @@ below the case root. Nothing from the case is followed out of it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -41,7 +42,7 @@ def _is_link(path: Path) -> bool:
     """True for a symbolic link or a Windows junction (both lead elsewhere)."""
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there (a file is on the way)
         return False
     if stat.S_ISLNK(info.st_mode):
         return True
@@ -83,6 +84,20 @@ def resolve_inside(root: Path, relative: str) -> Path:
     return path
 
 
+def refuse_links_to(root: Path, destination: Path) -> None:
+    """Raise UnsafePathError when `destination` lies in the case but a link is on its way.
+
+    For files the program writes into the case at a place a person chose or it suggested (a
+    report in exports/): a linked exports/ must not carry the file out of the case. A
+    destination outside the case is the person's choice and is not checked.
+    """
+    base = os.path.abspath(root)
+    target = os.path.abspath(destination)
+    if os.path.commonpath([base, target]) != base or target == base:
+        return
+    resolve_inside(root, Path(os.path.relpath(target, base)).as_posix())
+
+
 def inside_or_none(root: Path, relative: str) -> Path | None:
     """resolve_inside(), or None when the path is refused."""
     try:
@@ -91,13 +106,17 @@ def inside_or_none(root: Path, relative: str) -> Path | None:
         return None
 
 
-def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes:
-    """The bytes of a regular file inside the case, opened without following a last-moment link.
+def regular_inside_or_none(root: Path, relative: str) -> Path | None:
+    """resolve_inside(), only for a regular file that exists now (lstat: a FIFO is None)."""
+    path = inside_or_none(root, relative)
+    try:
+        return path if path is not None and stat.S_ISREG(os.lstat(path).st_mode) else None
+    except OSError:
+        return None
 
-    Raises UnsafePathError for a refused path or anything but a regular file (a FIFO would
-    block, a device would never end), and OSError when it cannot be read. With `limit`, a file
-    larger than that many bytes is refused rather than read.
-    """
+
+def _open_regular(root: Path, relative: str, limit: int | None) -> tuple[int, int]:
+    """An open descriptor and the size of a regular file inside the case (see read_inside)."""
     path = resolve_inside(root, relative)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the open
@@ -120,9 +139,41 @@ def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes
                 ),
                 relative,
             )
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_inside(root: Path, relative: str, *, limit: int | None = None) -> bytes:
+    """The bytes of a regular file inside the case, opened without following a last-moment link.
+
+    Raises UnsafePathError for a refused path or anything but a regular file (a FIFO would
+    block, a device would never end), and OSError when it cannot be read. With `limit`, a file
+    larger than that many bytes is refused rather than read.
+    """
+    fd, _size = _open_regular(root, relative, limit)
+    try:
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def sha256_inside(root: Path, relative: str) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a regular file inside the case, read as read_inside() does.
+
+    Streams the file, so an original of any size is hashed in constant memory.
+    """
+    fd, _size = _open_regular(root, relative, None)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return digest.hexdigest(), size

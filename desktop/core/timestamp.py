@@ -20,6 +20,7 @@ from desktop.core.errors import EvidenceError, UsageError
 from desktop.core.fsutil import os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import Event, record_hash
+from desktop.core.safepath import UnsafePathError, read_inside, resolve_inside
 from desktop.core.tsa_trust import TrustRoots
 
 if TYPE_CHECKING:
@@ -314,7 +315,7 @@ def _check_matches_request(facts: TokenFacts, imprint: bytes, nonce: int) -> Non
 def _log_token(
     writer: CaseWriter, covered: Event, token: bytes, facts: TokenFacts, url: str
 ) -> Event:
-    derived = writer.folder / DERIVED
+    derived = resolve_inside(writer.folder, DERIVED)  # never a token written through a link
     try:
         derived.mkdir(exist_ok=True)
     except OSError as error:
@@ -890,10 +891,8 @@ def _token_entry(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _read_token(folder: Path, entry: dict[str, Any]) -> bytes | None:
-    """The token's bytes if the file is inside the case (no link) and matches its logged hash."""
-    from desktop.core.safepath import UnsafePathError, read_inside
-
-    try:
+    """The token's bytes if the file is inside the case and matches its logged hash."""
+    try:  # never through a link, never a FIFO, never a huge file
         token = read_inside(folder, str(entry["path"]), limit=MAX_REPLY_BYTES)
     except (UnsafePathError, OSError):
         return None

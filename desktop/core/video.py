@@ -21,6 +21,7 @@ from desktop.core.fsutil import fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
 from desktop.core.imports import file_claims, safe_file_name, stat_source
 from desktop.core.log import Event
+from desktop.core.safepath import resolve_inside
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -565,7 +566,7 @@ class _Extractor:
         self.min_interval_s = min_interval_s
         self.threshold = threshold
         self.video_sha256 = str(import_event.data["file"]["sha256"])
-        self.derived = writer.folder / DERIVED
+        self.derived = resolve_inside(writer.folder, DERIVED)
         self.pending: list[tuple[dict[str, Any], Path]] = []
         self.events: list[Event] = []
         self.names: set[str] = set()
@@ -605,7 +606,7 @@ class _Extractor:
     ) -> tuple[int, bool]:
         import cv2
 
-        original = self.writer.folder / str(self.import_event.data["file"]["path"])
+        original = resolve_inside(self.writer.folder, str(self.import_event.data["file"]["path"]))
         capture = _open_capture(original)
         if capture is None:
             raise _undecodable(str(self.import_event.data["source"]["name"]))

@@ -436,3 +436,35 @@ def test_the_window_calls_a_timestamp_trusted_only_with_a_root_from_settings(
     details = dialog.details()
     assert details.count("Its certificate chains to Test Root CA") == 2  # both, now
     assert "Not trusted time" not in details
+
+
+def test_a_hostile_recent_case_neither_blocks_nor_is_read_through_links(
+    qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A linked case.json, a FIFO log and no originals/ folder: the start page still comes up."""
+    import os
+
+    monkeypatch.setenv("EVIDENCE_RECORDER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("EVIDENCE_RECORDER_NO_OPEN", "1")
+    folder = tmp_path / "handed-over"
+    with create_case(folder, title="real title") as writer:
+        writer.add_note("x")
+    outside = tmp_path / "outside.json"
+    outside.write_text((folder / "case.json").read_text("utf-8").replace("real title", "forged"))
+    (folder / "case.json").unlink()
+    (folder / "case.json").symlink_to(outside)
+    (folder / "log.jsonl").unlink()
+    os.mkfifo(folder / "log.jsonl")
+    (folder / "originals").rmdir()
+    install_translations("en")
+    settings = AppSettings(data_folder=str(tmp_path / "data"), recent=(str(folder),))
+    seen: list[list[object]] = []
+    made = Controller(settings, backend_factory=FakeBackend)
+    try:
+        made._refresh_recent()  # returns: a FIFO log is never opened
+        monkeypatch.setattr(made.window.start_page, "set_recent", seen.append)
+        made._refresh_recent()
+    finally:
+        made.shutdown()
+    (case,) = seen[0]
+    assert "forged" not in str(case)

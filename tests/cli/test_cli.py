@@ -103,6 +103,7 @@ def test_verify_exit_codes_and_one_line_per_problem(case_dir: Path, tmp_path: Pa
     log = case_dir / LOG_NAME
     log.write_bytes(log.read_bytes().replace(b'"journey":null', b'"journey":"x"', 1))
     (case_dir / "originals" / "stray.png").write_bytes(image_bytes())
+    os.chmod(case_dir / "originals" / "stray.png", 0o444)  # else it is a writable original too
     broken = run("verify", case_dir)
     assert broken.returncode == 1
     problems = [line for line in broken.stdout.splitlines() if line.startswith("PROBLEM")]

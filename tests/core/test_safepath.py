@@ -77,3 +77,12 @@ def test_read_inside_refuses_fifos_and_oversized_files(tmp_path: Path) -> None:
     with pytest.raises(UnsafePathError):
         read_inside(tmp_path, "big.bin", limit=99)
     assert read_inside(tmp_path, "big.bin", limit=100) == b"x" * 100
+
+
+def test_a_file_where_a_folder_should_be_is_not_an_error(tmp_path: Path) -> None:
+    """`originals` replaced by a plain file: its names resolve (and are simply missing)."""
+    (tmp_path / "originals").write_bytes(b"")
+    assert resolve_inside(tmp_path, "originals/000002-a.png") == tmp_path / "originals" / (
+        "000002-a.png"
+    )
+    assert inside_or_none(tmp_path, "originals/a/b.png") is not None

@@ -47,10 +47,13 @@ def copy_case(pristine: Path, target: Path) -> Path:
 
 
 def flip_byte(path: Path, position: int, new: int) -> None:
+    """Change one byte and put the file's mode back, as a careful forger would."""
+    mode = path.stat().st_mode
     os.chmod(path, 0o644)
     data = bytearray(path.read_bytes())
     data[position] = new
     path.write_bytes(bytes(data))
+    os.chmod(path, mode)
 
 
 @settings(
@@ -137,6 +140,7 @@ def test_dropped_last_line_is_not_detectable_alone_but_removed_file_is(
 def test_file_added_to_originals_is_named(pristine: Path, tmp_path: Path) -> None:
     case = copy_case(pristine, tmp_path / "case")
     (case / "originals" / "planted.png").write_bytes(image_bytes())
+    os.chmod(case / "originals" / "planted.png", 0o444)
     report = verify_case(case)
     assert [(p.kind, p.where) for p in report.problems] == [
         ("unreferenced_file", "originals/planted.png")

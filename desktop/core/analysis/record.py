@@ -18,6 +18,7 @@ from desktop.core.case import DERIVED, CaseWriter, named_files
 from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, Event, scan_log
+from desktop.core.safepath import UnsafePathError, resolve_inside, sha256_inside
 
 MEASURABLE = frozenset({"capture", "import", "video_frame"})
 
@@ -43,13 +44,18 @@ def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
             )
         )
     named = named_files(event)[0]
-    path = folder / named.path
     if event.type == "import" and "video" in event.data:
         raise AnalysisInputError(
             tr("Event #{seq} is a screen recording; measure one of its keyframes instead.", seq=seq)
         )
-    data = path.read_bytes() if path.is_file() else b""
-    if hashlib.sha256(data).hexdigest() != named.sha256:
+    try:
+        path = resolve_inside(folder, named.path)
+        digest = sha256_inside(folder, named.path)[0]
+    except UnsafePathError as error:
+        raise AnalysisInputError(str(error)) from error
+    except OSError:
+        digest = None
+    if digest != named.sha256:
         raise AnalysisInputError(
             tr(
                 "The file of #{seq} does not match its logged hash, so it is not measured. Run "
@@ -114,7 +120,7 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
         overlay = render_overlay(shown)
     token = uuid.uuid4().hex[:8]
     relative = f"{DERIVED}/{seq:06d}-analysis-{token}.png"
-    target = writer.folder / relative
+    target = resolve_inside(writer.folder, relative)
     files = [
         {
             "path": relative,
@@ -141,8 +147,9 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
     write_new_file(target, overlay)
     try:
         if text is not None:
-            write_new_file(writer.folder / text_relative, text_bytes)
-            written.append(writer.folder / text_relative)
+            text_target = resolve_inside(writer.folder, text_relative)
+            write_new_file(text_target, text_bytes)
+            written.append(text_target)
         with writer.transaction() as tx:
             for control in result.controls:
                 if control.spec.source == "user":

@@ -35,9 +35,9 @@ from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence, write
 from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
-from desktop.core.safepath import is_safe_relative, resolve_inside
+from desktop.core.safepath import is_safe_relative, refuse_links_to, resolve_inside
 from desktop.core.tsa_trust import TrustRoots
-from desktop.core.verify import Finding, VerifyReport, verify_case
+from desktop.core.verify import Finding, VerifyReport, links_and_special_files, verify_case
 
 MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -285,6 +285,7 @@ def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> B
     folder = writer.folder
     _check_destination(folder, out, overwrite)
     log_bytes, case_bytes, scan, strays = _snapshot(writer)
+    _refuse_links(folder)
     events = scan.events
     if scan.problems or scan.torn is not None or not events or strays:
         raise _case_does_not_verify(folder)
@@ -307,7 +308,7 @@ def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> B
             if named.path in to_withhold:
                 withheld[named.path] = (named.sha256, to_withhold[named.path])
                 continue
-            source = folder.joinpath(*PurePosixPath(named.path).parts)
+            source = resolve_inside(folder, named.path)  # no link: checked just above
             if source.resolve() == out_resolved:
                 raise UsageError(
                     tr(
@@ -378,6 +379,7 @@ def _check_destination(folder: Path, out: Path, overwrite: bool) -> None:
                 path=out,
             )
         )
+    refuse_links_to(folder, out)  # a linked exports/ must not take the bundle elsewhere
     case = folder.resolve()
     target = out.resolve()
     if target.is_relative_to(case) and not target.is_relative_to(case / EXPORTS):
@@ -404,11 +406,27 @@ def _snapshot(writer: CaseWriter) -> tuple[bytes, bytes, LogScan, list[str]]:
         present = [
             path.relative_to(folder).as_posix()
             for path in sorted(originals.rglob("*") if originals.is_dir() else [])
-            if path.is_file()
+            if path.is_file() and not path.is_symlink()
         ]
     scan = scan_bytes(log_bytes)
     named = {entry.path for event in scan.events for entry in named_files(event)}
     return log_bytes, case_bytes, scan, [path for path in present if path not in named]
+
+
+def _refuse_links(folder: Path) -> None:
+    """Stop the export when the case holds a link, FIFO or device: nothing is taken from it."""
+    found = links_and_special_files(folder)
+    if found:
+        raise BundleError(
+            tr(
+                "The case folder holds {path}, which is a link or not a regular file; "
+                "Evidence Recorder never makes one, so it was put there by hand. No bundle was "
+                "made and nothing was followed. See every problem with: evidence-recorder "
+                "verify {folder}",
+                path=found[0].where,
+                folder=folder,
+            )
+        )
 
 
 def _read(path: Path) -> bytes:
@@ -491,8 +509,9 @@ def _write_member(
     info.file_size = member.size  # lets zipfile choose ZIP64 headers from the start if needed
     digest = hashlib.sha256()
     size = 0
-    try:
-        source = member.source.open("rb")
+    try:  # never through a link put in after the check: O_NOFOLLOW
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        source = os.fdopen(os.open(member.source, flags | getattr(os, "O_NONBLOCK", 0)), "rb")
     except FileNotFoundError:
         raise _case_does_not_verify(folder) from None
     except OSError as error:
@@ -653,8 +672,12 @@ for n, line in enumerate((case / "log.jsonl").read_bytes().splitlines(), 1):
     d = rec["data"]; files = d.get("files") if isinstance(d.get("files"), list) else []
     for f in files + ([d["file"]] if isinstance(d.get("file"), dict) else []):
         if isinstance(f, dict) and "sha256" in f and f["path"] not in skip:
-            got = hashlib.sha256((case / f["path"]).read_bytes()).hexdigest()
-            assert got == f["sha256"], f"{f['path']} changed"
+            p = str(f["path"]); q = case / p  # never a file outside the case, nor via a link
+            bad = p[:1] in "/\\\\" or ":" in p or ".." in p.split("/")
+            assert not bad, f"{p}: outside the case"
+            assert not any(x.is_symlink() for x in (q, *q.parents)), f"{p}: a link"
+            got = hashlib.sha256(q.read_bytes()).hexdigest()
+            assert got == f["sha256"], f"{p} changed"
     prev = rec["hash"]
 print("ok:", n, "lines, last hash", prev)
 """
@@ -1382,7 +1405,10 @@ def _check_case(
             )
         )
         return
-    found = verify_case(root, withheld, tsa_roots)
+    # The bundle's own tag files sit beside the case; every other member is named by the log.
+    tags = (*TAG_FILES, TAG_MANIFEST, WITHHELD)
+    found = verify_case(root, withheld, tsa_roots, tag_files=tags, check_modes=False)
+    named_already = {problem.where for problem in report.problems}
     # Take every field verify_case fills (title, events, last hash, trusted times ...) except
     # where the case is: the bundle's path stays, and its problems are merged below.
     for item in fields(found):
@@ -1392,6 +1418,12 @@ def _check_case(
         where = problem.where
         if problem.kind == "missing_file" and where in not_unpacked:
             continue
+        if (
+            problem.kind == "unreferenced_file"
+            and not where.startswith(f"{ORIGINALS}/")
+            and f"{top}/{where}" in named_already
+        ):
+            continue  # an extra member the manifest check named already
         if problem.kind in _LOG_KINDS:
             where = f"{top}/{LOG_NAME}: {where}"
         elif problem.kind in _FILE_KINDS or where in known:

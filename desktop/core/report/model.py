@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.case import CaseInfo, named_files, read_case_info
+from desktop.core.case import ORIGINALS, CaseInfo, named_files, read_case_info
+from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, Event, scan_log
+from desktop.core.safepath import UnsafePathError, inside_or_none, resolve_inside
 from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import VerifyReport, verify_case
 
 CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class CaptureEntry:
     # none of the text read inside a redacted rectangle (see desktop.core.analysis.text).
     result: dict[str, Any] = field(default_factory=dict)
     text: str = "logged"  # "logged", "file" or "unavailable"
+    # Why the image is not shown: the log names it outside the case or through a link.
+    refused: str | None = None
 
     @property
     def seq(self) -> int:
@@ -108,6 +114,17 @@ class ReportModel:
     @property
     def analyses(self) -> list[CaptureEntry]:
         return [c for c in self.captures if c.analysis is not None]
+
+
+def _image_inside(folder: Path, relative: str, digest: str) -> tuple[Path, str | None]:
+    """Where a capture's file is, and why it is not shown when it may not be read."""
+    try:
+        path = resolve_inside(folder, relative)
+    except UnsafePathError as error:
+        return folder / ORIGINALS, str(error)
+    if not _HEX64.fullmatch(digest):
+        return path, tr("the log gives no SHA-256 for this file, so it is not shown.")
+    return path, None
 
 
 def build_model(
@@ -177,19 +194,20 @@ def build_model(
         if wanted is not None and event.journey not in wanted:
             continue
         named = named_files(event)[0]
+        path, refused = _image_inside(folder, named.path, named.sha256)
         analysis = latest_analysis.get(event.seq)
         overlay = None
         shown = None
         if analysis is not None:
             files = named_files(analysis)
-            overlay = folder / files[0].path if files else None
+            overlay = inside_or_none(folder, files[0].path) if files else None
             shown = shown_analysis(folder, analysis, redacted.get(event.seq, ()))
         attached = tuple(n for n in notes if n.event.data.get("attached_to") == event.seq)
         captures.append(
             CaptureEntry(
                 event=event,
                 exhibit=f"{exhibit_prefix}-{len(captures) + 1}",
-                path=folder / named.path,
+                path=path,
                 sha256=named.sha256,
                 notes=attached,
                 analysis=analysis,
@@ -200,6 +218,7 @@ def build_model(
                 redaction_scopes=tuple(scopes.get(event.seq, ())),
                 result=shown.document if shown is not None else {},
                 text=shown.text if shown is not None else "logged",
+                refused=refused,
             )
         )
     names = [] if wanted is None else [n for n in journeys or [] if n]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
+import stat
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import desktop
+from desktop.core.cachekey import cache_name
 from desktop.core.case import OUTSIDE_CASE
 from desktop.core.errors import EvidenceError
 from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
@@ -21,6 +25,7 @@ from desktop.core.i18n import tr, use_language
 from desktop.core.log import Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
 from desktop.core.report.model import CaptureEntry, ReportModel, build_model
+from desktop.core.safepath import UnsafePathError, read_inside, refuse_links_to, resolve_inside
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
@@ -41,17 +46,20 @@ class ReportResult:
 
 
 def jpeg_copy(
-    source: Path,
-    digest: str,
+    folder: Path,
+    relative: str,
+    name: str,
     cache: Path,
     redactions: tuple[tuple[int, int, int, int], ...] = (),
     panel: dict[str, Any] | None = None,
 ) -> Path:
-    """A JPEG copy of an image for the page (the PNG stays the original), made once.
+    """A JPEG copy of the case's image `relative` for the page (the PNG stays the original).
 
-    Redacted rectangles are filled before scaling, so their pixels never reach the PDF. With
-    `panel` (an analysis document as it may be shown), the image is a measurement overlay whose
-    side panel is drawn again from it, so labels read inside a redaction are not shown either.
+    Made once and kept in `cache` as `name`. Redacted rectangles are filled before scaling, so
+    their pixels never reach the PDF. With `panel` (an analysis document as it may be shown),
+    the image is a measurement overlay whose side panel is drawn again from it, so labels read
+    inside a redaction are not shown either. The image is read only from inside the case, never
+    through a link (UnsafePathError otherwise), and a cached copy counts only as a plain file.
     """
     from desktop.core.redact import fill_rects, redaction_key
 
@@ -60,12 +68,14 @@ def jpeg_copy(
         from desktop.core.log import canonical_json
 
         suffix += f"-p{hashlib.sha256(canonical_json(panel)).hexdigest()[:12]}"
-    target = cache / f"{digest}-{JPEG_LONG_SIDE}{suffix}.jpg"
-    if target.exists():
-        return target
+    target = cache / f"{cache_name('jpeg', name, str(JPEG_LONG_SIDE), suffix)}.jpg"
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(target).st_mode):
+            return target
     from PIL import Image
 
-    with Image.open(source) as image:
+    data = read_inside(folder, relative)
+    with Image.open(io.BytesIO(data)) as image:
         image.load()
         rgb = fill_rects(image.convert("RGB"), redactions)
         if panel is not None:
@@ -84,8 +94,10 @@ def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, i
 
     Encoding is pure Python (about 15 ms a code), so the runs of a hash are kept in the cache.
     """
-    target = cache / f"{value}.qr" if cache is not None and len(value) <= 128 else None
-    if target is not None and target.is_file():
+    # A keyed name: never the value itself (a doctored log's "hash" could hold "../"), and
+    # no one handing over a case can plant runs for another value under it.
+    target = cache / f"{cache_name('qr', value)}.qr" if cache is not None else None
+    if target is not None and target.is_file() and not target.is_symlink():
         try:
             lines = target.read_text("ascii").split()
             count = int(lines[0])
@@ -123,19 +135,32 @@ def qr_modules(value: str, cache: Path | None = None) -> tuple[list[tuple[int, i
 
 
 def _cache_dir(folder: Path) -> Path:
-    cache = folder.joinpath(*CACHE)
     try:
+        cache = resolve_inside(folder, "/".join(CACHE))  # never a cache through a link
         cache.mkdir(parents=True, exist_ok=True)
-        probe = cache / ".probe"
-        probe.write_bytes(b"")
+        # O_EXCL: a new file of our own, never a planted `.probe -> ~/.bashrc` truncated.
+        probe = cache / f".probe-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         probe.unlink()
         return cache
-    except OSError:  # a read-only case: keep the copies in the user's temp folder
-        import tempfile
+    except (OSError, UnsafePathError):  # a read-only case: copies in the user's temp folder
+        return _private_temp_cache()
 
-        fallback = Path(tempfile.gettempdir()) / "evidence-recorder-jpeg"
-        fallback.mkdir(exist_ok=True)
-        return fallback
+
+def _private_temp_cache() -> Path:
+    """This user's own cache folder in the temp folder (another user's is never used)."""
+    import tempfile
+
+    fallback = (
+        Path(tempfile.gettempdir()) / f"evidence-recorder-jpeg-{getattr(os, 'getuid', int)()}"
+    )
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(fallback, 0o700)
+    info = os.lstat(fallback)
+    owner = getattr(os, "getuid", None)
+    if not stat.S_ISDIR(info.st_mode) or (owner is not None and info.st_uid != owner()):
+        return Path(tempfile.mkdtemp(prefix="evidence-recorder-jpeg-"))
+    return fallback
 
 
 def _word(kind: str) -> str:
@@ -573,6 +598,8 @@ def _capture_section(
     flow.append(Spacer(1, 3 * mm))
 
     def picture(key: str, max_w: float, max_h: float) -> Any:
+        if key not in images:
+            return p(tr("The image is not shown: {reason}", reason=entry.refused or "—"))
         path = images[key]
         from PIL import Image as PILImage
 
@@ -768,7 +795,7 @@ def _certification(
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
-    case_json = hashlib.sha256((model.folder / "case.json").read_bytes()).hexdigest()
+    case_json = hashlib.sha256(read_inside(model.folder, "case.json")).hexdigest()
     flow = [
         heading(tr("Certification"), 0, "certification"),
         p(
@@ -890,6 +917,11 @@ _EvidenceList: Any = None
 _QrCode: Any = None
 
 
+def _relative(folder: Path, path: Path) -> str:
+    """A path the model resolved inside the case, as the case names it."""
+    return path.relative_to(folder).as_posix()
+
+
 def partial_path(out: Path, pid: int) -> Path:
     """Where process `pid` writes the report before renaming it to `out`."""
     return out.with_name(f".{out.name}.{pid}.tmp")
@@ -929,35 +961,51 @@ def build_report(
     roots = trust_roots(tsa_roots) if tsa_roots else None  # None: the system's, when needed
     model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys, tsa_roots=roots)
     out = out or folder / "exports" / f"report-{language}-{model.last_event.seq:06d}.pdf"
+    refuse_links_to(folder, out)  # a linked exports/ must not take the report elsewhere
     cache = _cache_dir(folder)
-    # key -> (image file, name of its JPEG copy in the cache, redactions, overlay panel)
-    Source = tuple[Path, str, tuple[tuple[int, int, int, int], ...], dict[str, Any] | None]
+    # key -> (image inside the case, name of its JPEG copy, redactions, overlay panel)
+    Source = tuple[str, str, tuple[tuple[int, int, int, int], ...], dict[str, Any] | None]
     sources: dict[str, Source] = {
-        c.sha256: (c.path, c.sha256, c.redactions, None) for c in model.captures if not c.is_video
+        c.sha256: (_relative(folder, c.path), c.sha256, c.redactions, None)
+        for c in model.captures
+        if not c.is_video and c.refused is None
     }
     sources.update(
         {
             # A redacted capture's overlay gets its panel drawn again without redacted labels.
-            c.overlay.name: (c.overlay, c.overlay.stem, c.redactions, c.result or None)
-            if c.redactions
-            else (c.overlay, c.overlay.stem, (), None)
+            c.overlay.name: (
+                _relative(folder, c.overlay),
+                c.overlay.stem,
+                c.redactions,
+                (c.result or None) if c.redactions else None,
+            )
             for c in model.captures
             if c.overlay is not None and c.overlay.is_file()
         }
     )
     images: dict[str, Path] = {}
+    refused: dict[str, str] = {}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
-            key: pool.submit(jpeg_copy, path, name, cache, redactions, panel)
-            for key, (path, name, redactions, panel) in sources.items()
+            key: pool.submit(jpeg_copy, folder, relative, name, cache, redactions, panel)
+            for key, (relative, name, redactions, panel) in sources.items()
         }
         for done, (key, future) in enumerate(futures.items(), start=1):
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
-            images[key] = future.result()
+            try:
+                images[key] = future.result()
+            except UnsafePathError as error:  # a FIFO or a link put in at the last moment
+                refused[key] = str(error)
             if progress:
                 progress(done, total)
+    if refused:
+        captures = [
+            replace(c, refused=refused[c.sha256]) if c.sha256 in refused else c
+            for c in model.captures
+        ]
+        model = replace(model, captures=captures)
     generated = datetime.fromisoformat(model.last_event.utc.replace("Z", "+00:00"))
     page_count: list[int] = []
     title = model.info.title
@@ -1016,6 +1064,8 @@ def build_report(
                 self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
 
     temp = partial_path(out, os.getpid())
+    if temp.is_symlink():  # planted under the name this process would write: never follow it
+        temp.unlink()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with use_language(language):
