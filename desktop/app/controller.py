@@ -330,7 +330,8 @@ class Controller(QObject):
 
     # -- cases ------------------------------------------------------------------------------
     def _refresh_recent(self) -> None:
-        import json
+        from desktop.core.case import read_case_info
+        from desktop.core.errors import EvidenceError
 
         cases = []
         for path in self.settings.recent:
@@ -338,8 +339,8 @@ class Controller(QObject):
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
                 try:
-                    title = json.loads((folder / "case.json").read_text("utf-8"))["title"]
-                except (OSError, ValueError, KeyError):
+                    title = read_case_info(folder).title
+                except (OSError, EvidenceError):
                     missing = True
             count = sum(1 for _ in (folder / "originals").iterdir()) if not missing else 0
             last = _last_event_time(folder) if not missing else ""
@@ -1075,7 +1076,7 @@ class Controller(QObject):
 
 def _last_event_time(folder: Path) -> str:
     """The local time of a case's last event, from the end of its log ("" if unreadable)."""
-    import json
+    from desktop.core.strictjson import strict_loads
 
     try:
         with (folder / "log.jsonl").open("rb") as handle:
@@ -1083,8 +1084,9 @@ def _last_event_time(folder: Path) -> str:
             size = handle.tell()
             handle.seek(max(0, size - 65536))
             lines = handle.read().splitlines()
-        record = json.loads(lines[-1]) if lines else {}
-        return str(record.get("local", ""))[:16].replace("T", " ")
+        record = strict_loads(lines[-1]) if lines else {}
+        local = record.get("local", "") if isinstance(record, dict) else ""
+        return local[:16].replace("T", " ") if isinstance(local, str) else ""
     except (OSError, ValueError, AttributeError):
         return ""
 

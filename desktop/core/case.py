@@ -31,7 +31,16 @@ from desktop.core.fsutil import (
     write_new_file,
 )
 from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, Event, EventLog, TornTail, Transaction, canonical_json
+from desktop.core.log import (
+    LOG_NAME,
+    Event,
+    EventLog,
+    TornTail,
+    Transaction,
+    canonical_json,
+    is_file_entry,
+)
+from desktop.core.strictjson import strict_loads
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"
@@ -65,16 +74,30 @@ class CaseInfo:
     format: int
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CaseInfo:
+    def from_json(cls, data: Any) -> CaseInfo:
+        """The fields of case.json; a ValueError names the first one missing or mistyped."""
+        if not isinstance(data, dict):
+            raise ValueError(tr("it is not a JSON object"))
+        texts = {"id": None, "title": None, "service": "", "complainant": "", "purpose": ""}
+        for name, default in texts.items():
+            if not isinstance(data.get(name, default), str):
+                raise ValueError(tr('its field "{name}" is missing or not text', name=name))
+        for name in ("created", "tool"):
+            value = data.get(name)
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ValueError(tr('its field "{name}" is missing or not an object', name=name))
+        version = data.get("format", CASE_FORMAT)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ValueError(tr('its field "{name}" is not a whole number', name="format"))
         return cls(
-            id=str(data["id"]),
-            title=str(data["title"]),
-            service=str(data.get("service", "")),
-            complainant=str(data.get("complainant", "")),
-            purpose=str(data.get("purpose", "")),
+            id=data["id"],
+            title=data["title"],
+            service=data.get("service", ""),
+            complainant=data.get("complainant", ""),
+            purpose=data.get("purpose", ""),
             created=dict(data["created"]),
             tool=dict(data["tool"]),
-            format=int(data.get("format", CASE_FORMAT)),
+            format=version,
         )
 
 
@@ -94,11 +117,11 @@ def named_files(event: Event) -> list[NamedFile]:
         entries.append(event.data["file"])
     if isinstance(event.data.get("files"), list):
         entries.extend(event.data["files"])
-    found = []
-    for entry in entries:
-        if isinstance(entry, dict) and {"path", "sha256", "size"} <= entry.keys():
-            found.append(NamedFile(str(entry["path"]), str(entry["sha256"]), int(entry["size"])))
-    return found
+    return [
+        NamedFile(entry["path"], entry["sha256"], entry["size"])
+        for entry in entries
+        if is_file_entry(entry)
+    ]
 
 
 def read_case_info(folder: Path) -> CaseInfo:
@@ -125,8 +148,8 @@ def read_case_info(folder: Path) -> CaseInfo:
 
 def _load_case_json(path: Path) -> CaseInfo:
     try:
-        return CaseInfo.from_json(json.loads(path.read_bytes()))
-    except (ValueError, KeyError, TypeError) as error:
+        return CaseInfo.from_json(strict_loads(path.read_bytes()))
+    except ValueError as error:
         raise EvidenceError(
             tr(
                 "{path} is damaged ({reason}). Run evidence-recorder verify on the folder "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -34,6 +33,7 @@ from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes
 from desktop.core.safepath import is_safe_relative
+from desktop.core.strictjson import strict_loads
 from desktop.core.verify import Finding, VerifyReport, verify_case
 
 MANIFEST = "manifest-sha256.txt"
@@ -189,7 +189,7 @@ def write_bundle(
             members[named.path] = _Member(named.path, named.sha256, named.size, source=source)
     if report_pdf is not None:
         _add_report(members, folder, report_pdf)
-    info = CaseInfo.from_json(json.loads(case_bytes))
+    info = CaseInfo.from_json(strict_loads(case_bytes))
     top = safe_file_name(folder.resolve().name or "case")
     payload = sorted(members.values(), key=lambda member: member.name)
     tags = _tag_files(payload, info, events, withheld)
@@ -1091,7 +1091,7 @@ def _check_case(
         )
         return
     try:
-        CaseInfo.from_json(json.loads((root / CASE_JSON).read_bytes()))
+        CaseInfo.from_json(strict_loads((root / CASE_JSON).read_bytes()))
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         report.problems.append(
             Finding(
@@ -1164,7 +1164,7 @@ def _check_tag_facts(
         sizes = [root.joinpath(*name.split("/")).stat().st_size for name in manifest]
         expected["Payload-Oxum"] = f"{sum(sizes)}.{len(sizes)}"
     with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError, OSError):
-        expected["Case-Id"] = CaseInfo.from_json(json.loads((root / CASE_JSON).read_bytes())).id
+        expected["Case-Id"] = CaseInfo.from_json(strict_loads((root / CASE_JSON).read_bytes())).id
     for label, actual in expected.items():
         if actual is None:
             continue

@@ -19,7 +19,7 @@ from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr, use_language
 from desktop.core.log import Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
-from desktop.core.report.model import CaptureEntry, ReportModel, build_model
+from desktop.core.report.model import CaptureEntry, ReportModel, build_model, check_numbering
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
@@ -893,6 +893,7 @@ def build_report(
 
     # ASCII85 only makes binary streams text-safe, at 5/4 the size; in pure Python it was
     # two thirds of a report's time. PDF files are binary anyway.
+    check_numbering(exhibit_prefix, bates_start)
     rl_config.useA85 = 0
     register_fonts()
     if _ExhibitMarker is None:
