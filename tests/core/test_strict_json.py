@@ -175,7 +175,7 @@ def test_settings_with_nan_or_infinity_fall_back_to_the_defaults(tmp_path: Path)
 
     path = tmp_path / "settings.json"
     for value in ("NaN", "Infinity", "1e400"):
-        path.write_text('{"interval_seconds": ' + value + '}', encoding="utf-8")
+        path.write_text('{"interval_seconds": ' + value + "}", encoding="utf-8")
         assert load_settings(path).interval_seconds == AppSettings().interval_seconds
     path.write_bytes(b'{"recent": ' + b"[" * 5000 + b"]" * 5000 + b"}")
     assert load_settings(path).recent == ()
