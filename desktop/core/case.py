@@ -231,6 +231,10 @@ def create_case(
     title = title.strip()
     if not title:
         raise UsageError(tr("A case needs a title: give --title TEXT."))
+    for what, text in ((tr("title"), title), (tr("service"), service)):
+        _require_text(text, what)
+    for what, text in ((tr("complainant"), complainant), (tr("purpose"), purpose)):
+        _require_text(text, what)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise CaseExistsError(
             tr(
@@ -238,6 +242,58 @@ def create_case(
                 folder=folder,
             )
         )
+    made = _first_missing(folder)
+    try:
+        return _make_case(folder, title, service, complainant, purpose, clock)
+    except BaseException:
+        _remove_new_case(folder, made)  # nothing half-made stays behind
+        raise
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder on the way to `folder` that does not exist yet (None: it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _remove_new_case(folder: Path, made: Path | None) -> None:
+    """Undo a case creation that failed: the folders it made, or what it put in an empty one."""
+    if made is not None:
+        _remove_tree(made)
+        return
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():  # the folder was empty when the creation began
+            if child.is_dir() and not child.is_symlink():
+                _remove_tree(child)
+            else:
+                with contextlib.suppress(OSError):
+                    child.unlink()
+
+
+def _remove_tree(top: Path) -> None:
+    """Remove a folder this process just made, read-only files (case.json) included."""
+    for root, dirs, files in os.walk(top, topdown=False):
+        for name in (*files, *dirs):
+            path = os.path.join(root, name)
+            with contextlib.suppress(OSError):
+                if os.path.islink(path):
+                    os.unlink(path)  # never chmod through a link
+                elif os.path.isdir(path):
+                    os.rmdir(path)
+                else:
+                    os.chmod(path, 0o600)  # Windows will not unlink a read-only file
+                    os.unlink(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(top)
+
+
+def _make_case(
+    folder: Path, title: str, service: str, complainant: str, purpose: str, clock: Clock
+) -> CaseWriter:
     try:
         for sub in ("", ORIGINALS, DERIVED, EXPORTS, STAGING):
             (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -351,6 +407,7 @@ class CaseWriter:
         if journey is None:
             return
         name = journey.strip()
+        _require_text(name, tr("journey name"))
         if not name or len(name) > MAX_JOURNEY_CHARS:
             raise UsageError(
                 tr(
@@ -538,6 +595,20 @@ class CaseWriter:
             "the file was never part of the evidence",
         }
         tx.add("staging_discarded", data, self.state.active_journey)
+
+
+def _require_text(text: str, what: str) -> None:
+    """Refuse text the log cannot hold: bytes that were not UTF-8 (lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UsageError(
+            tr(
+                "The {what} holds bytes that are not UTF-8 text. Type it again, or set the "
+                "terminal to UTF-8.",
+                what=what,
+            )
+        ) from error
 
 
 def _check_note_text(text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from desktop.core.i18n import tr, use_language
 from desktop.core.log import Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
 from desktop.core.report.model import CaptureEntry, ReportModel, build_model, check_numbering
+
+log = logging.getLogger(__name__)
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
@@ -224,9 +227,14 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> A
 
 
 def _flowables(
-    model: ReportModel, lang: str, images: dict[str, Path], prefix: str, cache: Path
+    model: ReportModel,
+    lang: str,
+    images: dict[str, Path],
+    prefix: str,
+    cache: Path,
+    unreadable: dict[str, str] | None = None,
 ) -> list[Any]:
-    """The whole story, in the report's language."""
+    """The whole story, in the report's language; `unreadable` names images left out, and why."""
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
@@ -290,6 +298,19 @@ def _flowables(
         [p(tr("Verification")), p(verified)],
         [p(tr("Exhibit prefix")), p(prefix)],
     ]
+    if unreadable:
+        cover.append(
+            [
+                p(tr("Images not shown")),
+                p(
+                    tr(
+                        "{count} images could not be read and are left out; each exhibit "
+                        "concerned says which and why",
+                        count=len(unreadable),
+                    )
+                ),
+            ]
+        )
     story += [_table(cover, [42 * mm, width - 42 * mm], header=False), Spacer(1, 8 * mm)]
     story.append(
         p(
@@ -378,7 +399,9 @@ def _flowables(
     # One section per capture
     for entry in model.captures:
         story.append(PageBreak())
-        story.extend(_capture_section(entry, images, cache, styles, width, heading, p))
+        story.extend(
+            _capture_section(entry, images, cache, styles, width, heading, p, unreadable or {})
+        )
 
     # Notes in full
     if model.notes:
@@ -456,6 +479,7 @@ def _capture_section(
     width: float,
     heading: Callable[..., Any],
     p: Callable[..., Any],
+    unreadable: dict[str, str],
 ) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, Paragraph, Spacer
@@ -555,7 +579,17 @@ def _capture_section(
     flow.append(Spacer(1, 3 * mm))
 
     def picture(key: str, max_w: float, max_h: float) -> Any:
-        path = images[key]
+        path = images.get(key)
+        if path is None:
+            return p(
+                tr(
+                    "The image {path} could not be read ({reason}); it is left out of this "
+                    "report. Run evidence-recorder verify on the case to see whether it changed.",
+                    path=str(data.get("file", {}).get("path", "")) if key == entry.sha256 else key,
+                    reason=unreadable.get(key, "?"),
+                ),
+                "small",
+            )
         from PIL import Image as PILImage
 
         with PILImage.open(path) as probe:
@@ -565,7 +599,7 @@ def _capture_section(
 
     if not entry.is_video:
         original = picture(entry.sha256, width if entry.overlay is None else width * 0.48, 125 * mm)
-        if entry.overlay is not None and entry.overlay.name in images:
+        if entry.overlay is not None and entry.overlay.name in {*images, *unreadable}:
             overlay = picture(entry.overlay.name, width * 0.5, 125 * mm)
             flow.append(
                 _table(
@@ -911,6 +945,7 @@ def build_report(
         }
     )
     images: dict[str, Path] = {}
+    unreadable: dict[str, str] = {}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
@@ -920,7 +955,11 @@ def build_report(
         for done, (key, future) in enumerate(futures.items(), start=1):
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
-            images[key] = future.result()
+            try:
+                images[key] = future.result()
+            except Exception as error:  # noqa: BLE001 - any decoder failure loses one image only
+                log.warning("report: image %s unreadable: %s", sources[key][0], error)
+                unreadable[key] = str(error) or type(error).__name__
             if progress:
                 progress(done, total)
     generated = datetime.fromisoformat(model.last_event.utc.replace("Z", "+00:00"))
@@ -999,7 +1038,7 @@ def build_report(
                 invariant=1,
                 lang="zh-CN" if language == "zh" else "en",
             )
-            story = _flowables(model, language, images, exhibit_prefix, cache)
+            story = _flowables(model, language, images, exhibit_prefix, cache, unreadable)
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
             document.build(story, canvasmaker=NumberedCanvas)
