@@ -120,6 +120,20 @@ def test_images_whose_pixel_data_is_broken_are_refused_at_import(
     assert [p for p in (case_dir / ".staging").rglob("*") if p.is_file()] == []
 
 
+def forged(folder: Path, data: dict[str, object], event_type: str = "import") -> bytes:
+    """A line chained after the last one and hashed as the program would hash it."""
+    last = events(folder)[-1]
+    record = {
+        **{k: v for k, v in last.items() if k not in ("hash", "clock")},
+        "seq": int(str(last["seq"])) + 1,
+        "type": event_type,
+        "data": data,
+        "prev": last["hash"],
+    }
+    record["hash"] = record_hash(record)
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 # -- 2. one unreadable image never stops a report ------------------------------------------
 
 
@@ -147,20 +161,30 @@ def test_a_report_names_an_unreadable_image_and_goes_on(case_dir: Path, tmp_path
     assert verified.returncode == 1 and broken.name in verified.stdout
 
 
+def test_a_report_goes_on_past_event_data_of_the_wrong_shape(
+    case_dir: Path, tmp_path: Path
+) -> None:
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(image_bytes("PNG", seed=8))
+    assert run("import", case_dir, shot).returncode == 0
+    imported = events(case_dir)[-1]["data"]
+    assert isinstance(imported, dict)
+    doctored = {**imported, "source": {"name": "shot.png", "claimed": 5}}
+    with (case_dir / LOG_NAME).open("ab") as handle:
+        handle.write(forged(case_dir, doctored) + b"\n")
+    note = {"text": "on a capture", "attached_to": "x", "amends": None}
+    with (case_dir / LOG_NAME).open("ab") as handle:
+        handle.write(forged(case_dir, note, "note") + b"\n")
+    out = tmp_path / "report.pdf"
+    done = run("report", case_dir, "--out", out)
+    assert done.returncode == 0, done.stderr
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "has an unexpected form" in " ".join(text.split())
+
+
 # -- 3. hostile JSON in the log --------------------------------------------------------------
-
-
-def forged(folder: Path, data: dict[str, object]) -> bytes:
-    last = events(folder)[-1]
-    record = {
-        **{k: v for k, v in last.items() if k not in ("hash", "clock")},
-        "seq": int(str(last["seq"])) + 1,
-        "type": "import",
-        "data": data,
-        "prev": last["hash"],
-    }
-    record["hash"] = record_hash(record)
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "[" * 50_000])

@@ -330,21 +330,28 @@ def _flowables(
         story.append(p(tr("No screen was measured.")))
     for entry in model.analyses:
         assert entry.analysis is not None
-        result = entry.analysis.data.get("result", {})
         story.append(
             heading(f"{entry.exhibit} · {entry.event.journey or '—'}", 1, f"finding-{entry.seq}")
         )
-        comparisons = result.get("comparisons", [])
-        if not comparisons:
-            story.append(p(tr("No promoted and suppressed pair to compare.")))
-        for comparison in comparisons:
-            key = "statements_zh" if lang == "zh" else "statements"
-            for sentence in comparison.get(key, []):
-                story.append(
-                    Paragraph(
-                        rich(sentence), styles[_wrap_style(sentence, "statement")], bulletText="•"
+        finding: list[Any] = []
+        try:
+            result = entry.analysis.data.get("result", {})
+            comparisons = result.get("comparisons", [])
+            if not comparisons:
+                finding.append(p(tr("No promoted and suppressed pair to compare.")))
+            for comparison in comparisons:
+                key = "statements_zh" if lang == "zh" else "statements"
+                for sentence in comparison.get(key, []):
+                    finding.append(
+                        Paragraph(
+                            rich(str(sentence)),
+                            styles[_wrap_style(str(sentence), "statement")],
+                            bulletText="•",
+                        )
                     )
-                )
+        except DATA_ERRORS:
+            finding = [p(_odd_data(entry.analysis))]
+        story += finding
     story.append(heading(tr("Journey comparison"), 1, "journeys"))
     rows = [
         [
@@ -391,7 +398,7 @@ def _flowables(
                 p(event.utc, "small"),
                 p(event.journey or "—", "small"),
                 p(event.type, "small"),
-                p(_details(event, exhibits), "small"),
+                p(_details_or_warning(event, exhibits), "small"),
             ]
         )
     story.append(_table(rows, [width * f for f in (0.06, 0.2, 0.19, 0.11, 0.11, 0.33)]))
@@ -399,9 +406,13 @@ def _flowables(
     # One section per capture
     for entry in model.captures:
         story.append(PageBreak())
-        story.extend(
-            _capture_section(entry, images, cache, styles, width, heading, p, unreadable or {})
-        )
+        try:
+            section = _capture_section(
+                entry, images, cache, styles, width, heading, p, unreadable or {}
+            )
+        except DATA_ERRORS:
+            section = [heading(entry.exhibit, 0, f"exhibit-{entry.seq}"), p(_odd_data(entry.event))]
+        story.extend(section)
 
     # Notes in full
     if model.notes:
@@ -409,8 +420,8 @@ def _flowables(
         story.append(heading(tr("Notes"), 0, "notes"))
         for note in model.notes:
             tags = []
-            if note.event.data.get("attached_to") is not None:
-                attached = int(note.event.data["attached_to"])
+            attached = note.event.data.get("attached_to")
+            if isinstance(attached, int) and not isinstance(attached, bool):
                 tags.append(tr("on {exhibit}", exhibit=exhibits.get(attached, f"#{attached}")))
             if note.amended_by:
                 tags.append(tr("amended by #{seqs}", seqs=", #".join(map(str, note.amended_by))))
@@ -434,6 +445,26 @@ def _flowables(
     story.append(PageBreak())
     story.extend(_certification(model, heading, p, width))
     return story
+
+
+# What reading a doctored event's data of an unexpected shape raises; the report says so and
+# goes on rather than stopping at it.
+DATA_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError)
+
+
+def _odd_data(event: Event) -> str:
+    return tr(
+        "The data of log line #{seq} has an unexpected form and is not shown here; see it "
+        "with evidence-recorder log --json and check the case with evidence-recorder verify.",
+        seq=event.seq,
+    )
+
+
+def _details_or_warning(event: Event, exhibits: dict[int, str]) -> str:
+    try:
+        return _details(event, exhibits)
+    except DATA_ERRORS:
+        return _odd_data(event)
 
 
 def _details(event: Event, exhibits: dict[int, str]) -> str:
@@ -640,7 +671,10 @@ def _capture_section(
         flow.append(p(note.text if len(note.text) <= 2000 else note.text[:2000] + "…"))
     if entry.analysis is not None:
         flow.append(heading(tr("Measurements"), 1, f"measure-{entry.seq}"))
-        flow.append(_measurement_table(entry.analysis, p, width))
+        try:
+            flow.append(_measurement_table(entry.analysis, p, width))
+        except DATA_ERRORS:
+            flow.append(p(_odd_data(entry.analysis)))
     return flow
 
 
