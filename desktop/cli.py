@@ -18,8 +18,11 @@ from desktop.core.i18n import set_language, tr
 from desktop.core.textsafe import json_printable, printable
 
 log = logging.getLogger(__name__)
-# No wait, pause or interval beyond a day: time.sleep() and deadlines overflow on huge values.
+# No wait or interval beyond a day (time.sleep() overflows on huge values), no interval
+# session beyond 30 days, no scale factor beyond 100.
 MAX_SECONDS = 86_400.0
+MAX_SESSION_SECONDS = 30 * 86_400.0
+MAX_SCALE = 100.0
 
 
 def _say(*parts: object, file: Any = None, sep: str = " ") -> None:
@@ -43,8 +46,10 @@ class _SafeFormatter(logging.Formatter):
         return printable(super().format(record), keep_newlines=True)
 
 
-def _seconds(minimum: float, *, inclusive: bool = True) -> Callable[[str], float]:
-    """An argparse type: a finite number of seconds from `minimum` to a day."""
+def _seconds(
+    minimum: float, maximum: float = MAX_SECONDS, *, inclusive: bool = True
+) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds from `minimum` to `maximum`."""
 
     def parse(text: str) -> float:
         try:
@@ -52,13 +57,13 @@ def _seconds(minimum: float, *, inclusive: bool = True) -> Callable[[str], float
         except ValueError:
             value = math.nan
         low_ok = value >= minimum if inclusive else value > minimum
-        if not (math.isfinite(value) and low_ok and value <= MAX_SECONDS):
+        if not (math.isfinite(value) and low_ok and value <= maximum):
             raise argparse.ArgumentTypeError(
                 tr(
                     '"{text}" is not a number of seconds from {minimum:g} to {maximum:g}',
                     text=text,
                     minimum=minimum,
-                    maximum=MAX_SECONDS,
+                    maximum=maximum,
                 )
             )
         return value
@@ -72,8 +77,14 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= 1000):
-        raise argparse.ArgumentTypeError(tr('"{text}" is not a number above 0', text=text))
+    if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
+        raise argparse.ArgumentTypeError(
+            tr(
+                '"{text}" is not a number above 0 and up to {maximum:g}',
+                text=text,
+                maximum=MAX_SCALE,
+            )
+        )
     return value
 
 
@@ -362,7 +373,10 @@ def _add_capture_commands(commands: Any) -> None:
     until = capture.add_mutually_exclusive_group()
     until.add_argument("--count", type=_count, help=tr("stop after N ticks"))
     until.add_argument(
-        "--for", dest="duration", type=_seconds(0, inclusive=False), help=tr("stop after S seconds")
+        "--for",
+        dest="duration",
+        type=_seconds(0, MAX_SESSION_SECONDS, inclusive=False),
+        help=tr("stop after S seconds"),
     )
     capture.add_argument(
         "--change-threshold",
