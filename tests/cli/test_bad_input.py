@@ -402,3 +402,19 @@ def test_every_bidi_control_is_removed() -> None:
 
     for control in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
         assert safe_file_name(f"a{control}b.png") == "ab.png"
+
+
+def test_a_bundle_whose_log_holds_nan_is_named_by_verify(case_dir: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "case.zip"
+    assert run("export", case_dir, "--out", bundle).returncode == 0
+    doctored = tmp_path / "doctored.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(doctored, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("/" + LOG_NAME):
+                line = forged(case_dir, {"size": "@@"}).replace(b'"@@"', b"NaN")
+                data += line + b"\n"
+            target.writestr(info, data)
+    done = run("verify", doctored)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "holds NaN" in done.stdout
