@@ -761,9 +761,11 @@ def _cmd_screens(args: argparse.Namespace) -> int:
 
 def _summary(event_type: str, data: dict[str, object]) -> str:
     """One line about an event for `log`; a doctored event's odd data never stops the listing."""
+    from desktop.core.log import DATA_ERRORS
+
     try:
         return _summary_of(event_type, data)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+    except DATA_ERRORS:
         return tr("(data of an unexpected form; see log --json)")
 
 

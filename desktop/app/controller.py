@@ -27,7 +27,7 @@ from desktop.core.capture.capture import CaptureTarget
 from desktop.core.capture.frame import Rect
 from desktop.core.case import CaseWriter, create_case, named_files
 from desktop.core.i18n import tr
-from desktop.core.log import Event
+from desktop.core.log import DATA_ERRORS, Event
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -477,18 +477,25 @@ class Controller(QObject):
                 self.capture_count += 1
                 self.last_capture = event
             elif event.type == "analysis":
-                seq = int(event.data["capture"])
-                self.results[seq] = event.data.get("result", {})
-                self.overlays[seq] = str(session.folder / named_files(event)[0].path)
-                self.marks[seq] = marks_of(self.results[seq])
+                seq, files = event.data.get("capture"), named_files(event)
+                result = event.data.get("result")
+                if not isinstance(seq, int) or not files or not isinstance(result, dict):
+                    continue  # a doctored line: `verify` names it; the window shows the rest
+                try:
+                    marks = marks_of(result)
+                except DATA_ERRORS:
+                    continue
+                self.results[seq] = result
+                self.overlays[seq] = str(session.folder / files[0].path)
+                self.marks[seq] = marks
                 if seq == self.shown_seq:
                     self.show_capture(seq)
         self.window.record_bar.set_journeys(self.journeys, self.active_journey)
         last = self.last_capture
         if last is not None and last in events:
-            check = last.data.get("check", {})
+            check = last.data.get("check")
             warning = None
-            if check.get("suspect"):
+            if isinstance(check, dict) and check.get("suspect"):
                 from desktop.core.capture.checks import reason_text
 
                 warning = reason_text(check.get("reason"), check.get("colour"))

@@ -34,6 +34,9 @@ REQUIRED_FIELDS: dict[str, type | tuple[type, ...]] = {
     "hash": str,
 }
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+# What reading a doctored event's data of an unexpected shape raises (a number where a list
+# was, a list where a number was): readers that show events catch these, say so and go on.
+DATA_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError)
 
 
 def canonical_json(value: Any) -> bytes:

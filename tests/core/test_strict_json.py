@@ -186,3 +186,23 @@ def test_a_word_list_with_nan_is_refused_in_words() -> None:
 
     with pytest.raises(EvidenceError, match="NaN"):
         parse_lexicon(b'{"format": NaN}', "lexicon.json")
+
+
+def test_the_window_timeline_shows_events_of_an_unexpected_shape(tmp_path: Path) -> None:
+    from desktop.app.session import timeline_items
+
+    def event(seq: int, kind: str, data: dict[str, Any]) -> Event:
+        return Event(seq, kind, "", "2026-11-25T09:00:00", "", 0, "", None, data, "", "")
+
+    doctored = [
+        event(1, "capture", {"capture": 5, "check": "suspect"}),
+        event(2, "import", {"source": "x"}),
+        event(3, "note", {"text": "t", "attached_to": "x"}),
+        event(4, "analysis", {"result": 5}),
+        event(5, "video_frame", {"time_s": "x"}),
+        event(6, "mark", {"role": [], "label": {}}),
+    ]
+    items = timeline_items(doctored, tmp_path, set(), set())
+    assert [item.seq for item in items] == [1, 2, 3, 4, 5, 6]
+    assert items[2].attached_to is None
+    assert "unexpected form" in items[0].text and "unexpected form" in items[4].text

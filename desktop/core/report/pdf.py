@@ -18,7 +18,7 @@ import desktop
 from desktop.core.errors import EvidenceError
 from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr, use_language
-from desktop.core.log import Event
+from desktop.core.log import DATA_ERRORS, Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
 from desktop.core.report.model import CaptureEntry, ReportModel, build_model, check_numbering
 
@@ -445,11 +445,6 @@ def _flowables(
     story.append(PageBreak())
     story.extend(_certification(model, heading, p, width))
     return story
-
-
-# What reading a doctored event's data of an unexpected shape raises; the report says so and
-# goes on rather than stopping at it.
-DATA_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError)
 
 
 def _odd_data(event: Event) -> str:
