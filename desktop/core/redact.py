@@ -61,14 +61,33 @@ def redactions_by_capture(events: Iterable[Event]) -> dict[int, list[Rect4]]:
     """Every redacted rectangle, per capture sequence number, from the log."""
     found: dict[int, list[Rect4]] = {}
     for event in events:
-        if event.type != "redaction":
+        seq = _edited_capture(event)
+        if event.type != "redaction" or seq is None:
             continue
-        seq = int(event.data["capture"])
-        for item in event.data.get("edits", []):
-            if item.get("kind") == "redact":
-                x, y, w, h = (int(v) for v in item["rect"])
+        edits = event.data.get("edits")
+        for item in edits if isinstance(edits, list) else []:
+            if (
+                isinstance(item, dict)
+                and item.get("kind") == "redact"
+                and _is_rect(item.get("rect"))
+            ):
+                x, y, w, h = item["rect"]
                 found.setdefault(seq, []).append((x, y, w, h))
     return found
+
+
+def _edited_capture(event: Event) -> int | None:
+    """The capture a redaction or annotation event edits; None when a doctored line says none."""
+    seq = event.data.get("capture")
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+
+
+def _is_rect(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
 
 
 def redaction_key(rects: Sequence[Rect4]) -> str:
@@ -236,24 +255,26 @@ def withheld_files(events: Sequence[Event]) -> dict[str, str]:
         return {}
     last_redaction: dict[int, int] = {}
     for event in events:
-        if event.type == "redaction":
-            last_redaction[int(event.data["capture"])] = event.seq
+        target = _edited_capture(event)
+        if event.type == "redaction" and target is not None:
+            last_redaction[target] = event.seq
     videos = {
-        int(event.data["video_seq"])
+        event.data["video_seq"]
         for event in events
-        if event.type == "video_frame" and event.seq in redacted and "video_seq" in event.data
+        if event.type == "video_frame"
+        and event.seq in redacted
+        and isinstance(event.data.get("video_seq"), int)
     }
     withheld: dict[str, str] = {}
     for event in events:
         seq: int | None = None
         if event.type in CAPTURE_EVENTS and (event.seq in redacted or event.seq in videos):
             seq = event.seq
-        elif (event.type == "analysis" and event.data.get("capture") in redacted) or (
-            event.type in ("redaction", "annotation")
-            and event.data.get("capture") in redacted
-            and event.seq < last_redaction[int(event.data["capture"])]
+        elif (target := _edited_capture(event)) in redacted and (
+            event.type == "analysis"
+            or (event.type in ("redaction", "annotation") and event.seq < last_redaction[target])
         ):
-            seq = int(event.data["capture"])
+            seq = target
         if seq is None:
             continue
         for named in named_files(event):

@@ -175,6 +175,9 @@ def test_a_report_goes_on_past_event_data_of_the_wrong_shape(
     note = {"text": "on a capture", "attached_to": "x", "amends": None}
     with (case_dir / LOG_NAME).open("ab") as handle:
         handle.write(forged(case_dir, note, "note") + b"\n")
+    redaction = {"capture": "x", "edits": 5, "reason": "doctored"}
+    with (case_dir / LOG_NAME).open("ab") as handle:
+        handle.write(forged(case_dir, redaction, "redaction") + b"\n")
     out = tmp_path / "report.pdf"
     done = run("report", case_dir, "--out", out)
     assert done.returncode == 0, done.stderr

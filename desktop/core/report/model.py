@@ -170,8 +170,8 @@ def build_model(
     redacted = redactions_by_capture(events)
     reasons: dict[int, list[str]] = {}
     for event in events:
-        if event.type == "redaction":
-            reasons.setdefault(int(event.data["capture"]), []).append(str(event.data["reason"]))
+        if event.type == "redaction" and isinstance(event.data.get("capture"), int):
+            reasons.setdefault(event.data["capture"], []).append(str(event.data.get("reason")))
     captures: list[CaptureEntry] = []
     for event in events:
         if event.type not in CAPTURE_TYPES or not named_files(event):
