@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -14,15 +15,165 @@ from typing import Any
 import desktop
 from desktop.core.errors import EvidenceError, UsageError
 from desktop.core.i18n import set_language, tr
+from desktop.core.textsafe import json_printable, printable
 
 log = logging.getLogger(__name__)
+# No wait or interval beyond a day (time.sleep() overflows on huge values), no interval
+# session beyond 30 days, no scale factor beyond 100.
+MAX_SECONDS = 86_400.0
+MAX_SESSION_SECONDS = 30 * 86_400.0
+MAX_SCALE = 100.0
+
+
+def _say(*parts: object, file: Any = None, sep: str = " ") -> None:
+    """Print one line; text from a case or the command line is shown escaped (textsafe)."""
+    print(printable(sep.join(map(str, parts))), file=file or sys.stdout)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(tr("error: {message} (see --help)", message=message), file=sys.stderr)
+        _say(
+            tr("error: {message} (see {command} --help)", message=message, command=self.prog),
+            file=sys.stderr,
+        )
         raise SystemExit(2)
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log messages name files and windows too: shown escaped like everything else."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep_newlines=True)
+
+
+def _seconds(
+    minimum: float, maximum: float = MAX_SECONDS, *, inclusive: bool = True
+) -> Callable[[str], float]:
+    """An argparse type: a finite number of seconds from `minimum` to `maximum`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        low_ok = value >= minimum if inclusive else value > minimum
+        if not (math.isfinite(value) and low_ok and value <= maximum):
+            raise argparse.ArgumentTypeError(
+                tr(
+                    '"{text}" is not a number of seconds from {minimum:g} to {maximum:g}',
+                    text=text,
+                    minimum=minimum,
+                    maximum=maximum,
+                )
+            )
+        return value
+
+    return parse
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a finite number above 0 (a scale factor)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_SCALE):
+        raise argparse.ArgumentTypeError(
+            tr(
+                '"{text}" is not a number above 0 and up to {maximum:g}',
+                text=text,
+                maximum=MAX_SCALE,
+            )
+        )
+    return value
+
+
+def _fraction(text: str) -> float:
+    """An argparse type: a finite number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise argparse.ArgumentTypeError(tr('"{text}" is not a number from 0 to 1', text=text))
+    return value
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            tr('"{text}" is not a whole number of 1 or more', text=text)
+        )
+    return value
+
+
+def _exhibit_prefix(text: str) -> str:
+    from desktop.core.report.model import check_numbering
+
+    try:
+        check_numbering(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _bates_start(text: str) -> int:
+    from desktop.core.report.model import check_numbering
+
+    try:
+        value = int(text)
+        check_numbering("A", value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr('"{text}" is not a whole number', text=text)) from None
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+def _refuse_undecodable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Text given on the command line must be UTF-8: it goes into the log as it is.
+
+    Python hands over bytes that are not UTF-8 as lone surrogates; a file name may hold them
+    (imports keep it, escaped), but a title, journey, reason or note may not.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and not _encodes(item):
+                parser.error(
+                    tr(
+                        "the {name} given holds bytes that are not UTF-8 text ({shown}); type "
+                        "it again, or set the terminal to UTF-8",
+                        name=_option_name(parser, name),
+                        shown=printable(item)[:80],
+                    )
+                )
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _option_name(parser: argparse.ArgumentParser, dest: str) -> str:
+    """How a person spelled the argument whose value is args.<dest> (--title, TEXT ...)."""
+    stack = [parser]
+    while stack:
+        current = stack.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+            elif action.dest == dest:
+                return action.option_strings[0] if action.option_strings else dest.upper()
+    return dest
 
 
 def _seq(text: str) -> int:
@@ -152,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
             "without it, controls are found by OCR"
         ),
     )
-    measure.add_argument("--scale", type=float, help=tr("device pixel ratio of the screenshot"))
+    measure.add_argument("--scale", type=_positive, help=tr("device pixel ratio of the screenshot"))
     measure.add_argument("--json", action="store_true", help=tr("print one JSON document"))
     measure.add_argument("--overlay", type=Path, help=tr("also write the annotated PNG here"))
     measure.set_defaults(run=_cmd_analyze)
@@ -168,9 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("language of the report (default: the message language)"),
     )
     report.add_argument(
-        "--exhibit-prefix", default="A", help=tr("label of the exhibits, A by default")
+        "--exhibit-prefix",
+        default="A",
+        type=_exhibit_prefix,
+        help=tr("label of the exhibits, A by default"),
     )
-    report.add_argument("--bates-start", type=int, help=tr("number the pages from N (Bates)"))
+    report.add_argument(
+        "--bates-start", type=_bates_start, help=tr("number the pages from N (Bates)")
+    )
     report.add_argument("--journey", action="append", help=tr("only this journey (repeat it)"))
     _add_tsa_root(report)
     report.set_defaults(run=_cmd_report)
@@ -184,7 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--tsa", required=True, metavar="URL", help=tr("address of the timestamp authority")
     )
     stamp.add_argument(
-        "--timeout", type=float, default=20.0, help=tr("seconds to wait for the answer")
+        "--timeout",
+        type=_seconds(0, inclusive=False),
+        default=20.0,
+        help=tr("seconds to wait for the answer"),
     )
     _add_tsa_root(stamp)
     stamp.set_defaults(run=_cmd_timestamp)
@@ -232,11 +391,11 @@ def _tsa_roots(args: argparse.Namespace) -> Any:
 def _print_timestamp(shown: dict[str, Any]) -> None:
     """One timestamp in words: trusted or not, then any clock warning."""
     if shown["trusted"]:
-        print(tr("Trusted time: {statement}", statement=shown["statement"]))
+        _say(tr("Trusted time: {statement}", statement=shown["statement"]))
     else:
-        print(tr("Untrusted timestamp: {statement}", statement=shown["statement"]))
+        _say(tr("Untrusted timestamp: {statement}", statement=shown["statement"]))
     for warning in shown["warnings"]:
-        print(tr("WARNING: {message}", message=warning["message"]))
+        _say(tr("WARNING: {message}", message=warning["message"]))
 
 
 def _add_capture_commands(commands: Any) -> None:
@@ -249,14 +408,21 @@ def _add_capture_commands(commands: Any) -> None:
     where.add_argument("--region", help=tr("X,Y,W,H in physical pixels of the virtual screen"))
     where.add_argument("--window", help=tr("part of the window's title, or its id"))
     capture.add_argument("--journey", help=tr("journey the capture belongs to"))
-    capture.add_argument("--delay", type=float, default=0.0, help=tr("seconds to wait first"))
-    capture.add_argument("--every", type=float, help=tr("capture every S seconds (at least 0.5)"))
+    capture.add_argument("--delay", type=_seconds(0), default=0.0, help=tr("seconds to wait first"))
+    capture.add_argument(
+        "--every", type=_seconds(0.5), help=tr("capture every S seconds (at least 0.5)")
+    )
     until = capture.add_mutually_exclusive_group()
-    until.add_argument("--count", type=int, help=tr("stop after N ticks"))
-    until.add_argument("--for", dest="duration", type=float, help=tr("stop after S seconds"))
+    until.add_argument("--count", type=_count, help=tr("stop after N ticks"))
+    until.add_argument(
+        "--for",
+        dest="duration",
+        type=_seconds(0, MAX_SESSION_SECONDS, inclusive=False),
+        help=tr("stop after S seconds"),
+    )
     capture.add_argument(
         "--change-threshold",
-        type=float,
+        type=_fraction,
         default=None,
         help=tr("fraction of pixels that must change for a new file (default 0.0005)"),
     )
@@ -275,7 +441,7 @@ def _add_capture_commands(commands: Any) -> None:
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+    print(json_printable(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)))
 
 
 def _cmd_case_new(args: argparse.Namespace) -> int:
@@ -288,7 +454,7 @@ def _cmd_case_new(args: argparse.Namespace) -> int:
         complainant=args.complainant,
         purpose=args.purpose,
     )
-    print(tr("Created case {folder} ({title}).", folder=writer.folder, title=args.title))
+    _say(tr("Created case {folder} ({title}).", folder=writer.folder, title=args.title))
     return 0
 
 
@@ -298,9 +464,9 @@ def _cmd_journey(args: argparse.Namespace) -> int:
     writer = CaseWriter(args.dir)
     event = writer.start_journey(args.name)
     if event is None:
-        print(tr("The active journey already is {name}.", name=args.name))
+        _say(tr("The active journey already is {name}.", name=args.name))
     else:
-        print(tr("#{seq} active journey: {name}", seq=event.seq, name=args.name))
+        _say(tr("#{seq} active journey: {name}", seq=event.seq, name=args.name))
     return 0
 
 
@@ -311,7 +477,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with CaseWriter(args.dir) as writer:
         result = import_files(writer, args.files, journey=args.journey)
     for event in result.events:
-        print(
+        _say(
             tr(
                 "#{seq} imported {name} -> {path} (sha256 {digest})",
                 seq=event.seq,
@@ -321,7 +487,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             )
         )
     for video in result.videos:
-        print(
+        _say(
             tr(
                 "#{seq} {name}: kept {kept} keyframes of {read} frames in derived/",
                 seq=video.import_event.seq,
@@ -331,9 +497,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             )
         )
     for failure in result.failures:
-        print(tr("not imported: {message}", message=failure.message), file=sys.stderr)
+        _say(tr("not imported: {message}", message=failure.message), file=sys.stderr)
     if result.failures:
-        print(
+        _say(
             tr(
                 "{ok} imported, {failed} not imported.",
                 ok=len(result.events),
@@ -367,7 +533,7 @@ def _cmd_note(args: argparse.Namespace) -> int:
     event = writer.add_note(
         text, capture=args.capture, amends=args.amends, journey=args.journey, dead_end=args.dead_end
     )
-    print(tr("#{seq} note saved.", seq=event.seq))
+    _say(tr("#{seq} note saved.", seq=event.seq))
     return 0
 
 
@@ -376,7 +542,7 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
 
     with CaseWriter(args.dir) as writer:
         event = writer.withdraw(args.seq, args.reason)
-    print(
+    _say(
         tr(
             "#{seq} withdrew #{target}; it stays in the case, marked withdrawn.",
             seq=event.seq,
@@ -397,7 +563,7 @@ def _cmd_redact(args: argparse.Namespace) -> int:
         event = edit_capture(
             writer, args.capture, edits, args.reason, all_keyframes=not args.this_frame_only
         )
-    print(
+    _say(
         tr(
             "#{seq}: {count} areas of #{capture} removed in {path}; reports fill them in every "
             "image and bundles leave the original out.",
@@ -412,10 +578,10 @@ def _cmd_redact(args: argparse.Namespace) -> int:
 
     scope = keyframe_scope_text(event.data)
     if scope:
-        print(scope)
+        _say(scope)
     left = text_left_in_log(scan_log(args.dir / LOG_NAME, check=False).events, event)
     if left:
-        print(inline_text_warning(left))
+        _say(inline_text_warning(left))
     return 0
 
 
@@ -451,7 +617,7 @@ def _report_capture(event: Any) -> None:
     from desktop.core.capture.checks import hint_text, reason_text
 
     capture, image, check = event.data["capture"], event.data["image"], event.data["check"]
-    print(
+    _say(
         tr(
             "#{seq} captured {kind} {width}x{height} -> {path} (sha256 {digest})",
             seq=event.seq,
@@ -463,7 +629,7 @@ def _report_capture(event: Any) -> None:
         )
     )
     if check["suspect"]:
-        print(
+        _say(
             tr(
                 "warning: #{seq} is kept but marked suspect: {reason}",
                 seq=event.seq,
@@ -472,7 +638,7 @@ def _report_capture(event: Any) -> None:
             file=sys.stderr,
         )
         for hint in check["hints"]:
-            print("  - " + hint_text(hint), file=sys.stderr)
+            _say("  - " + hint_text(hint), file=sys.stderr)
 
 
 def _cmd_capture(args: argparse.Namespace) -> int:
@@ -503,7 +669,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
                 if kind == "stored":
                     _report_capture(event)
                 elif kind == "unchanged":
-                    print(
+                    _say(
                         tr(
                             "#{seq} unchanged since #{same}",
                             seq=event.seq,
@@ -511,7 +677,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
                         )
                     )
                 elif event is not None:
-                    print(tr("#{seq} tick {kind}", seq=event.seq, kind=_word(kind)))
+                    _say(tr("#{seq} tick {kind}", seq=event.seq, kind=_word(kind)))
 
             report = run_interval(
                 writer,
@@ -528,7 +694,7 @@ def _cmd_capture(args: argparse.Namespace) -> int:
                     else args.change_threshold
                 ),
             )
-            print(
+            _say(
                 tr(
                     "{ticks} ticks: {stored} stored, {unchanged} unchanged, {skipped} skipped, "
                     "{failed} failed.",
@@ -572,7 +738,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         return 0
     _print_analysis(result)
     if recorded is not None:
-        print(
+        _say(
             tr(
                 "#{seq} analysis logged; overlay: {path}",
                 seq=recorded.event.seq,
@@ -590,7 +756,7 @@ def _print_analysis(result: Any) -> None:
         width, height = control.extent_css[2:]
         contrast = "-" if control.text_contrast is None else f"{control.text_contrast:.2f}:1"
         text = "-" if control.text_color is None else hex_colour(control.text_color)
-        print(
+        _say(
             tr(
                 '{id} {role} "{label}": {width:g} x {height:g} CSS px, text {text} on '
                 "{fill} (contrast {contrast}), background {background}, weight {weight:,.0f}",
@@ -609,11 +775,11 @@ def _print_analysis(result: Any) -> None:
     language = current_language()
     for comparison in result.comparisons:
         for sentence in comparison.statements.get(language, []):
-            print("  " + sentence)
+            _say("  " + sentence)
     if not result.comparisons:
-        print(tr("No promoted and suppressed pair to compare."))
+        _say(tr("No promoted and suppressed pair to compare."))
     for caveat in result.image.caveats:
-        print(tr("note: {caveat}", caveat=caveat))
+        _say(tr("note: {caveat}", caveat=caveat))
 
 
 def _cmd_windows(args: argparse.Namespace) -> int:
@@ -621,7 +787,7 @@ def _cmd_windows(args: argparse.Namespace) -> int:
 
     for window in list_windows():
         rect = ",".join(map(str, window.rect.as_list()))
-        print(f"0x{window.id:x}  {rect:<22} {window.process or '-':<16} {window.title}")
+        _say(f"0x{window.id:x}  {rect:<22} {window.process or '-':<16} {window.title}")
     return 0
 
 
@@ -633,7 +799,7 @@ def _cmd_screens(args: argparse.Namespace) -> int:
         for monitor in backend.layout.monitors:  # type: ignore[attr-defined]
             rect = ",".join(map(str, monitor.rect.as_list()))
             scale = "?" if monitor.scale is None else f"{monitor.scale:g}"
-            print(
+            _say(
                 tr(
                     "monitor {index}: {rect} scale {scale}",
                     index=monitor.index,
@@ -647,6 +813,16 @@ def _cmd_screens(args: argparse.Namespace) -> int:
 
 
 def _summary(event_type: str, data: dict[str, object]) -> str:
+    """One line about an event for `log`; a doctored event's odd data never stops the listing."""
+    from desktop.core.log import DATA_ERRORS
+
+    try:
+        return _summary_of(event_type, data)
+    except DATA_ERRORS:
+        return tr("(data of an unexpected form; see log --json)")
+
+
+def _summary_of(event_type: str, data: dict[str, object]) -> str:
     if event_type == "note":
         text = str(data.get("text", "")).replace("\n", " ")
         extra = []
@@ -739,15 +915,15 @@ def _cmd_log(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(tr("Case: {title}", title=info.title))
+    _say(tr("Case: {title}", title=info.title))
     for event in scan.events:
         clock = "  ⚠ " + json.dumps(event.clock) if event.clock else ""
-        print(
+        _say(
             f"#{event.seq:<5} {event.local:<29} {event.journey or '-':<12} {event.type:<12} "
             f"{_summary(event.type, event.data)}{clock}"
         )
     if scan.problems or scan.torn:
-        print(tr("The log has problems; run: evidence-recorder verify {folder}", folder=args.dir))
+        _say(tr("The log has problems; run: evidence-recorder verify {folder}", folder=args.dir))
     return 0
 
 
@@ -759,9 +935,9 @@ def _cmd_timestamp(args: argparse.Namespace) -> int:
     with CaseWriter(args.dir) as writer:
         event = request_timestamp(writer, args.tsa, timeout=args.timeout)
     shown = checked_timestamp(args.dir, event, roots)
-    print(f"#{event.seq}")
+    _say(f"#{event.seq}")
     _print_timestamp(shown)
-    print(tr("Token: {path}", path=shown["token"]))
+    _say(tr("Token: {path}", path=shown["token"]))
     return 0
 
 
@@ -777,8 +953,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.as_json())
     else:
-        print(tr("Case: {title} ({folder})", title=report.title, folder=report.case))
-        print(
+        _say(tr("Case: {title} ({folder})", title=report.title, folder=report.case))
+        _say(
             tr(
                 "Checked {events} log lines and {files} files.",
                 events=report.events,
@@ -788,7 +964,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         for shown in report.timestamps:
             _print_timestamp(shown)
         for name in report.withheld:
-            print(
+            _say(
                 tr(
                     "Left out on purpose (it shows redacted pixels; its logged SHA-256 "
                     "matches): {name}",
@@ -796,11 +972,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 )
             )
         for problem in report.problems:
-            print(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
+            _say(tr("PROBLEM {where}: {message}", where=problem.where, message=problem.message))
         if report.ok:
-            print(tr("Everything verifies. Last log hash: {hash}", hash=report.last_hash))
+            _say(tr("Everything verifies. Last log hash: {hash}", hash=report.last_hash))
         else:
-            print(tr("{count} problems found.", count=len(report.problems)))
+            _say(tr("{count} problems found.", count=len(report.problems)))
     return 0 if report.ok else 1
 
 
@@ -821,7 +997,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             tsa_roots=args.tsa_root,
         )
         log_report(writer, result, language)
-    print(
+    _say(
         tr(
             "Report written: {path} ({pages} pages, sha256 {digest}).",
             path=result.path,
@@ -839,7 +1015,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with CaseWriter(args.dir) as writer:
         result = export_bundle(writer, args.out, report_pdf=args.report, overwrite=args.overwrite)
     assert result.event is not None
-    print(
+    _say(
         tr(
             "Bundle written: {path} ({files} files, sha256 {digest}). It holds the log up to "
             "line {lines}, last hash {hash}.",
@@ -851,14 +1027,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         )
     )
     for name in sorted(result.withheld):
-        print(
+        _say(
             tr(
                 "Left out of the bundle because it shows redacted pixels: {name} (listed with "
                 "its SHA-256 in withheld-sha256.txt).",
                 name=name,
             )
         )
-    print(
+    _say(
         tr(
             "#{seq} export logged. Check the bundle with: evidence-recorder verify {path}",
             seq=result.event.seq,
@@ -876,7 +1052,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     folder = args.out or Path.cwd() / f"evidence-demo-{datetime.now():%Y%m%d-%H%M%S}"
     result = build_demo_case(folder, language=current_language())
     report = verify_case(folder)
-    print(
+    _say(
         tr(
             "Sample case built in {folder}: {imported} screenshots, {notes} notes, two "
             "journeys (upgrade, downgrade).",
@@ -885,23 +1061,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             notes=result.notes,
         )
     )
-    print(
+    _say(
         tr(
             "Measured {analyses} screenshots: {asymmetric} show an asymmetric pair of controls.",
             analyses=result.analyses,
             asymmetric=result.asymmetric,
         )
     )
-    print(
+    _say(
         tr(
             "Checked {events} log lines and {files} files.",
             events=report.events,
             files=report.files_checked,
         )
     )
-    print(tr("PDF exhibit: {path}", path=result.report))
-    print(tr("Evidence bundle: {path}", path=result.bundle))
-    print(tr("See it with: evidence-recorder log {folder}", folder=result.folder))
+    _say(tr("PDF exhibit: {path}", path=result.report))
+    _say(tr("Evidence bundle: {path}", path=result.bundle))
+    _say(tr("See it with: evidence-recorder log {folder}", folder=result.folder))
     return 0 if report.ok else 1
 
 
@@ -909,7 +1085,7 @@ def _open_window(argv: Sequence[str]) -> int:
     try:
         from desktop.app.main import main as window_main
     except ImportError as error:  # PySide6 missing or its system libraries (libxcb-cursor0 ...)
-        print(
+        _say(
             tr(
                 "The window cannot start: {reason}. Install the program's dependencies (on "
                 "Linux also libxcb-cursor0 and libegl1), or use a subcommand; see "
@@ -946,10 +1122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if words and words[0] not in commands and Path(words[0]).is_dir():
         return _open_window(arguments)  # "evidence-recorder CASE_FOLDER": open it in the window
     args = parser.parse_args(arguments)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _refuse_undecodable(parser, args)
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, handlers=[handler])
     if args.command is None:
         return _open_window(arguments)
     try:
@@ -957,16 +1133,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EvidenceError as error:
         if args.debug:
             log.exception("command failed")
-        print(tr("error: {message}", message=error), file=sys.stderr)
+        _say(tr("error: {message}", message=error), file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # the output was piped into a program that stopped reading
         return 0
     except KeyboardInterrupt:
-        print(tr("Stopped. Everything saved before the stop is kept."), file=sys.stderr)
+        _say(tr("Stopped. Everything saved before the stop is kept."), file=sys.stderr)
         return 130
     except OSError as error:
         if args.debug:
             raise
-        print(tr("error: {message}", message=error), file=sys.stderr)
+        _say(tr("error: {message}", message=error), file=sys.stderr)
         return 1
     return code

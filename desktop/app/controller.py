@@ -29,9 +29,8 @@ from desktop.core.capture.capture import CaptureTarget
 from desktop.core.capture.frame import Rect
 from desktop.core.case import CaseWriter, create_case, named_files
 from desktop.core.i18n import tr
-from desktop.core.log import Event
+from desktop.core.log import DATA_ERRORS, Event
 from desktop.core.safepath import (
-    UnsafePathError,
     inside_or_none,
     read_inside,
     regular_inside_or_none,
@@ -343,7 +342,7 @@ class Controller(QObject):
 
     # -- cases ------------------------------------------------------------------------------
     def _refresh_recent(self) -> None:
-        import json
+        from desktop.core.errors import EvidenceError
 
         cases = []
         for path in self.settings.recent:
@@ -351,9 +350,11 @@ class Controller(QObject):
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
                 try:  # never through a link, never a FIFO (it would block the window)
-                    info = json.loads(read_inside(folder, "case.json", limit=1 << 20))
+                    from desktop.core.strictjson import strict_loads
+
+                    info = strict_loads(read_inside(folder, "case.json", limit=1 << 20))
                     title = str(info["title"])
-                except (OSError, ValueError, KeyError, TypeError, UnsafePathError):
+                except (OSError, ValueError, KeyError, TypeError, EvidenceError):
                     missing = True
             count = 0
             if not missing and inside_or_none(folder, "originals") is not None:
@@ -500,14 +501,20 @@ class Controller(QObject):
                 self.capture_count += 1
                 self.last_capture = event
             elif event.type == "analysis":
-                seq = int(event.data["capture"])
+                seq, files = event.data.get("capture"), named_files(event)
+                if not isinstance(seq, int) or not files:
+                    continue  # a doctored line: `verify` names it; the window shows the rest
                 self.analyses[seq] = event
-                overlay = regular_inside_or_none(session.folder, named_files(event)[0].path)
+                overlay = regular_inside_or_none(session.folder, files[0].path)
                 if overlay is not None:  # never a file outside the case, never a FIFO
                     self.overlays[seq] = str(overlay)
         # A redaction hides text in analyses made before it (of every keyframe it covers).
         redacting = any(event.type == "redaction" for event in events)
-        measured = {int(e.data["capture"]) for e in events if e.type == "analysis"}
+        measured = {
+            e.data["capture"]
+            for e in events
+            if e.type == "analysis" and isinstance(e.data.get("capture"), int)
+        }
         if redacting or measured:
             from desktop.core.redact import redactions_by_capture
 
@@ -517,9 +524,9 @@ class Controller(QObject):
         self.window.record_bar.set_journeys(self.journeys, self.active_journey)
         last = self.last_capture
         if last is not None and last in events:
-            check = last.data.get("check", {})
+            check = last.data.get("check")
             warning = None
-            if check.get("suspect"):
+            if isinstance(check, dict) and check.get("suspect"):
                 from desktop.core.capture.checks import reason_text
 
                 warning = reason_text(check.get("reason"), check.get("colour"))
@@ -531,8 +538,12 @@ class Controller(QObject):
 
         assert self.session is not None
         shown = shown_analysis(self.session.folder, self.analyses[seq], rects)
+        try:
+            marks = marks_of(shown.document)
+        except DATA_ERRORS:
+            return  # a doctored line: `verify` names it; the window shows the rest
         self.results[seq] = shown.document
-        self.marks[seq] = marks_of(shown.document)
+        self.marks[seq] = marks
         if seq == self.shown_seq:
             self.show_capture(seq)
 
@@ -1220,7 +1231,7 @@ def _stamp_and_check(
 
 def _last_event_time(folder: Path) -> str:
     """The local time of a case's last event, from the end of its log ("" if unreadable)."""
-    import json
+    from desktop.core.strictjson import strict_loads
 
     if regular_inside_or_none(folder, "log.jsonl") is None:
         return ""  # not a plain file in the case: a FIFO would block the window
@@ -1230,8 +1241,9 @@ def _last_event_time(folder: Path) -> str:
             size = handle.tell()
             handle.seek(max(0, size - 65536))
             lines = handle.read().splitlines()
-        record = json.loads(lines[-1]) if lines else {}
-        return str(record.get("local", ""))[:16].replace("T", " ")
+        record = strict_loads(lines[-1]) if lines else {}
+        local = record.get("local", "") if isinstance(record, dict) else ""
+        return local[:16].replace("T", " ") if isinstance(local, str) else ""
     except (OSError, ValueError, AttributeError):
         return ""
 

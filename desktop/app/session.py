@@ -24,7 +24,7 @@ from desktop.core.capture.checks import hint_text, reason_text
 from desktop.core.capture.frame import CaptureBackend
 from desktop.core.case import CaseWriter, named_files
 from desktop.core.i18n import current_language, tr
-from desktop.core.log import LOG_NAME, Event, scan_bytes
+from desktop.core.log import DATA_ERRORS, LOG_NAME, Event, scan_bytes
 from desktop.core.safepath import regular_inside_or_none
 from widgets.values import TimelineItem
 
@@ -35,6 +35,13 @@ IMAGE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 def describe_event(event: Event) -> str:
     """A short line about an event for the timeline (notes show their text)."""
+    try:
+        return _describe(event)
+    except DATA_ERRORS:  # a doctored line: the timeline still shows every other event
+        return tr("(data of an unexpected form; see log --json)")
+
+
+def _describe(event: Event) -> str:
     data = event.data
     if event.type == "note":
         return str(data.get("text", ""))
@@ -93,9 +100,10 @@ def timeline_items(
                 # Only a plain file inside the case: never a link out of it, never a FIFO.
                 found = regular_inside_or_none(folder, files[0].path)
                 image_path = None if found is None else str(found)
-            check = event.data.get("check", {})
-            if check.get("suspect"):
+            check = event.data.get("check")
+            if isinstance(check, dict) and check.get("suspect"):
                 suspect = reason_text(check.get("reason"), check.get("colour"))
+        attached = event.data.get("attached_to") if event.type == "note" else None
         items.append(
             TimelineItem(
                 seq=event.seq,
@@ -107,7 +115,7 @@ def timeline_items(
                 suspect=suspect,
                 withdrawn=event.seq in withdrawn,
                 measured=event.seq in measured,
-                attached_to=event.data.get("attached_to") if event.type == "note" else None,
+                attached_to=attached if isinstance(attached, int) else None,
             )
         )
     return items

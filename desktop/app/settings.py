@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.fsutil import write_durable
+from desktop.core.strictjson import strict_loads
 from widgets.dialogs import SettingsValues
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def load_settings(path: Path | None = None) -> AppSettings:
     """The saved settings; unknown keys are ignored and a damaged file gives the defaults."""
     path = path or config_dir() / "settings.json"
     try:
-        raw = json.loads(path.read_text("utf-8"))
+        raw = strict_loads(path.read_bytes())
     except FileNotFoundError:
         return AppSettings()
     except (OSError, ValueError) as error:

@@ -40,8 +40,10 @@ from desktop.core.log import (
     Transaction,
     canonical_json,
     find_event,
+    is_file_entry,
 )
 from desktop.core.safepath import inside_or_none, resolve_inside
+from desktop.core.strictjson import strict_loads
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"
@@ -78,16 +80,30 @@ class CaseInfo:
     format: int
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CaseInfo:
+    def from_json(cls, data: Any) -> CaseInfo:
+        """The fields of case.json; a ValueError names the first one missing or mistyped."""
+        if not isinstance(data, dict):
+            raise ValueError(tr("it is not a JSON object"))
+        texts = {"id": None, "title": None, "service": "", "complainant": "", "purpose": ""}
+        for name, default in texts.items():
+            if not isinstance(data.get(name, default), str):
+                raise ValueError(tr('its field "{name}" is missing or not text', name=name))
+        for name in ("created", "tool"):
+            value = data.get(name)
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ValueError(tr('its field "{name}" is missing or not an object', name=name))
+        version = data.get("format", CASE_FORMAT)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ValueError(tr('its field "{name}" is not a whole number', name="format"))
         return cls(
-            id=str(data["id"]),
-            title=str(data["title"]),
-            service=str(data.get("service", "")),
-            complainant=str(data.get("complainant", "")),
-            purpose=str(data.get("purpose", "")),
+            id=data["id"],
+            title=data["title"],
+            service=data.get("service", ""),
+            complainant=data.get("complainant", ""),
+            purpose=data.get("purpose", ""),
             created=dict(data["created"]),
             tool=dict(data["tool"]),
-            format=int(data.get("format", CASE_FORMAT)),
+            format=version,
         )
 
 
@@ -107,11 +123,11 @@ def named_files(event: Event) -> list[NamedFile]:
         entries.append(event.data["file"])
     if isinstance(event.data.get("files"), list):
         entries.extend(event.data["files"])
-    found = []
-    for entry in entries:
-        if isinstance(entry, dict) and {"path", "sha256", "size"} <= entry.keys():
-            found.append(NamedFile(str(entry["path"]), str(entry["sha256"]), int(entry["size"])))
-    return found
+    return [
+        NamedFile(entry["path"], entry["sha256"], entry["size"])
+        for entry in entries
+        if is_file_entry(entry)
+    ]
 
 
 def read_case_info(folder: Path) -> CaseInfo:
@@ -139,8 +155,8 @@ def read_case_info(folder: Path) -> CaseInfo:
 
 def _load_case_json(path: Path) -> CaseInfo:
     try:
-        return CaseInfo.from_json(json.loads(path.read_bytes()))
-    except (ValueError, KeyError, TypeError) as error:
+        return CaseInfo.from_json(strict_loads(path.read_bytes()))
+    except ValueError as error:
         raise EvidenceError(
             tr(
                 "{path} is damaged ({reason}). Run evidence-recorder verify on the folder "
@@ -264,6 +280,10 @@ def create_case(
     title = title.strip()
     if not title:
         raise UsageError(tr("A case needs a title: give --title TEXT."))
+    for what, text in ((tr("title"), title), (tr("service"), service)):
+        _require_text(text, what)
+    for what, text in ((tr("complainant"), complainant), (tr("purpose"), purpose)):
+        _require_text(text, what)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise CaseExistsError(
             tr(
@@ -271,6 +291,58 @@ def create_case(
                 folder=folder,
             )
         )
+    made = _first_missing(folder)
+    try:
+        return _make_case(folder, title, service, complainant, purpose, clock)
+    except BaseException:
+        _remove_new_case(folder, made)  # nothing half-made stays behind
+        raise
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder on the way to `folder` that does not exist yet (None: it exists)."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _remove_new_case(folder: Path, made: Path | None) -> None:
+    """Undo a case creation that failed: the folders it made, or what it put in an empty one."""
+    if made is not None:
+        _remove_tree(made)
+        return
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():  # the folder was empty when the creation began
+            if child.is_dir() and not child.is_symlink():
+                _remove_tree(child)
+            else:
+                with contextlib.suppress(OSError):
+                    child.unlink()
+
+
+def _remove_tree(top: Path) -> None:
+    """Remove a folder this process just made, read-only files (case.json) included."""
+    for root, dirs, files in os.walk(top, topdown=False):
+        for name in (*files, *dirs):
+            path = os.path.join(root, name)
+            with contextlib.suppress(OSError):
+                if os.path.islink(path):
+                    os.unlink(path)  # never chmod through a link
+                elif os.path.isdir(path):
+                    os.rmdir(path)
+                else:
+                    os.chmod(path, 0o600)  # Windows will not unlink a read-only file
+                    os.unlink(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(top)
+
+
+def _make_case(
+    folder: Path, title: str, service: str, complainant: str, purpose: str, clock: Clock
+) -> CaseWriter:
     try:
         for sub in ("", ORIGINALS, DERIVED, EXPORTS, STAGING):
             (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -448,6 +520,7 @@ class CaseWriter:
         if journey is None:
             return
         name = journey.strip()
+        _require_text(name, tr("journey name"))
         if not name or len(name) > MAX_JOURNEY_CHARS:
             raise UsageError(
                 tr(
@@ -685,6 +758,20 @@ def _recovery_target(folder: Path, relative: str) -> Path | None:
     if len(parts) != 2 or parts[0] != ORIGINALS:
         return None
     return inside_or_none(folder, relative)
+
+
+def _require_text(text: str, what: str) -> None:
+    """Refuse text the log cannot hold: bytes that were not UTF-8 (lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UsageError(
+            tr(
+                "The {what} holds bytes that are not UTF-8 text. Type it again, or set the "
+                "terminal to UTF-8.",
+                what=what,
+            )
+        ) from error
 
 
 def _check_note_text(text: str) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from typing import Any, Protocol
 
 from desktop.core.clock import Clock, clock_check, take_stamp
 from desktop.core.fsutil import CaseLock, fsync_fd, os_error_to_evidence
+from desktop.core.i18n import tr
+from desktop.core.strictjson import strict_loads
 
 LOG_NAME = "log.jsonl"
 GENESIS = "0" * 64
@@ -30,6 +33,10 @@ REQUIRED_FIELDS: dict[str, type | tuple[type, ...]] = {
     "prev": str,
     "hash": str,
 }
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+# What reading a doctored event's data of an unexpected shape raises (a number where a list
+# was, a list where a number was): readers that show events catch these, say so and go on.
+DATA_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -37,6 +44,38 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     ).encode("utf-8")
+
+
+def is_file_entry(entry: object) -> bool:
+    """Whether a value is a file entry an event can vouch for: path, 64-hex sha256, size."""
+    if not isinstance(entry, dict):
+        return False
+    path, digest, size = entry.get("path"), entry.get("sha256"), entry.get("size")
+    return (
+        isinstance(path, str)
+        and bool(path)
+        and isinstance(digest, str)
+        and SHA256_HEX.fullmatch(digest) is not None
+        and isinstance(size, int)
+        and not isinstance(size, bool)
+        and size >= 0
+    )
+
+
+def data_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with the fields every reader relies on in an event's data, if anything."""
+    if "file" in data and not is_file_entry(data["file"]):
+        return tr(
+            'its "file" is not a file entry (a path, a 64-digit hex SHA-256 and a size of '
+            "0 or more bytes)"
+        )
+    files = data.get("files", [])
+    if not isinstance(files, list) or not all(is_file_entry(entry) for entry in files):
+        return tr(
+            'its "files" is not a list of file entries (each a path, a 64-digit hex SHA-256 '
+            "and a size of 0 or more bytes)"
+        )
+    return None
 
 
 def record_hash(record: Mapping[str, Any]) -> str:
@@ -142,6 +181,12 @@ class LogScan:
     def missing_newline(self) -> bool:
         return self.unterminated_at is not None
 
+    @property
+    def tip(self) -> Event | None:
+        """The last line that links the chain, even one left out of `events` for a bad field:
+        the next line written must follow it."""
+        return self.last
+
 
 class LogScanner:
     """Checks log lines one at a time (form, hash, link, sequence number), keeping little.
@@ -215,7 +260,11 @@ class LogScanner:
         if scan.first is None:
             scan.first = event
         scan.last = event
-        if self._keep is None or self._keep(event):
+        wrong = data_problem(record["data"])
+        if wrong is not None:
+            # The line links the chain, but no reader may take in an event it cannot use.
+            scan.problems.append(LogProblem("bad_field", line_no, seq, wrong))
+        elif self._keep is None or self._keep(event):
             scan.events.append(event)
         self._expected_prev = record["hash"]
         self._expected_seq = seq + 1
@@ -393,20 +442,34 @@ def _parse_line(
     raw: bytes, line_no: int, problems: list[LogProblem], check: bool = True
 ) -> dict[str, Any] | None:
     try:
-        record = json.loads(raw)
-    except ValueError:
-        problems.append(LogProblem("unreadable_line", line_no, None, "the line is not valid JSON"))
+        record = strict_loads(raw)
+    except ValueError as error:
+        problems.append(LogProblem("unreadable_line", line_no, None, str(error)))
         return None
     if not isinstance(record, dict):
-        problems.append(LogProblem("unreadable_line", line_no, None, "the line is not an object"))
+        problems.append(
+            LogProblem("unreadable_line", line_no, None, tr("the line is not a JSON object"))
+        )
         return None
-    for name, kind in REQUIRED_FIELDS.items():
-        value = record.get(name)
-        if name not in record or not isinstance(value, kind) or isinstance(value, bool):
-            problems.append(
-                LogProblem("unreadable_line", line_no, None, f"field {name!r} missing or wrong")
+    wrong = [
+        name
+        for name, kind in REQUIRED_FIELDS.items()
+        if name not in record
+        or not isinstance(record[name], kind)
+        or isinstance(record[name], bool)
+    ]
+    if not isinstance(record.get("clock", {}), dict):
+        wrong.append("clock")
+    if wrong:
+        problems.append(
+            LogProblem(
+                "unreadable_line",
+                line_no,
+                None,
+                tr('its field "{name}" is missing or of the wrong type', name=wrong[0]),
             )
-            return None
+        )
+        return None
     if check and canonical_json(record) != raw:
         problems.append(
             LogProblem(

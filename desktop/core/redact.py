@@ -77,9 +77,9 @@ def redaction_events_by_capture(events: Iterable[Event]) -> dict[int, list[Event
     frames = keyframes_of(events)
     found: dict[int, list[Event]] = {}
     for event in events:
-        if event.type != "redaction":
+        seq = _edited_capture(event)
+        if event.type != "redaction" or seq is None:
             continue
-        seq = int(event.data["capture"])
         targets = [seq]
         scope = event.data.get("keyframes")
         if isinstance(scope, dict) and scope.get("scope") == "recording":
@@ -96,11 +96,30 @@ def redactions_by_capture(events: Iterable[Event]) -> dict[int, list[Rect4]]:
     found: dict[int, list[Rect4]] = {}
     for seq, redactions in redaction_events_by_capture(events).items():
         for event in redactions:
-            for item in event.data.get("edits", []):
-                if item.get("kind") == "redact":
-                    x, y, w, h = (int(v) for v in item["rect"])
+            edits = event.data.get("edits")
+            for item in edits if isinstance(edits, list) else []:
+                if (
+                    isinstance(item, dict)
+                    and item.get("kind") == "redact"
+                    and _is_rect(item.get("rect"))
+                ):
+                    x, y, w, h = item["rect"]
                     found.setdefault(seq, []).append((x, y, w, h))
     return found
+
+
+def _edited_capture(event: Event) -> int | None:
+    """The capture a redaction or annotation event edits; None when a doctored line says none."""
+    seq = event.data.get("capture")
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+
+
+def _is_rect(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
 
 
 def redaction_key(rects: Sequence[Rect4]) -> str:
@@ -378,9 +397,11 @@ def withheld_files(events: Sequence[Event]) -> dict[str, str]:
     last_redaction = {seq: found[-1].seq for seq, found in applied.items()}
     redaction_seqs = sorted({event.seq for found in applied.values() for event in found})
     videos = {
-        int(event.data["video_seq"])
+        event.data["video_seq"]
         for event in events
-        if event.type == "video_frame" and event.seq in applied and "video_seq" in event.data
+        if event.type == "video_frame"
+        and event.seq in applied
+        and isinstance(event.data.get("video_seq"), int)
     }
     seq_of_hash = {event.hash: event.seq for event in events}
     withheld: dict[str, str] = {}

@@ -85,7 +85,6 @@ def _log_message(kind: str) -> str:
         "sequence_gap": tr(
             "the sequence number is not the next one: a line is missing or out of order"
         ),
-        "unreadable_line": tr("the line cannot be read as a log event"),
         "not_canonical": tr(
             "the line is not in the exact form the program writes: it was edited or re-saved"
         ),
@@ -99,7 +98,15 @@ def _log_finding(problem: LogProblem) -> Finding:
         if problem.seq is not None
         else tr("log line {line}", line=problem.line)
     )
-    return Finding(problem.kind, where, _log_message(problem.kind))
+    if problem.kind == "unreadable_line":
+        message = tr("the line cannot be read as a log event: {detail}", detail=problem.detail)
+    elif problem.kind == "bad_field":
+        message = tr(
+            "the line names a file in a form no reader can use: {detail}", detail=problem.detail
+        )
+    else:
+        message = _log_message(problem.kind)
+    return Finding(problem.kind, where, message)
 
 
 # Events verify looks at beyond those naming files; notes, journeys, marks and environment

@@ -19,7 +19,7 @@ from desktop.core.case import DERIVED, CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError, UsageError
 from desktop.core.fsutil import fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
-from desktop.core.imports import file_claims, safe_file_name, stat_source
+from desktop.core.imports import file_claims, safe_file_name, source_name, stat_source
 from desktop.core.log import Event
 from desktop.core.safepath import resolve_inside
 
@@ -453,7 +453,10 @@ def stage_video(
         sha256=digest,
         size=size,
         data={
-            "source": {"name": name, "claimed": claimed_times(source, info.st_mtime, creation)},
+            "source": {
+                "name": source_name(source),
+                "claimed": claimed_times(source, info.st_mtime, creation),
+            },
             "video": facts,
         },
     )

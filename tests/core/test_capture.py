@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,18 @@ def test_cli_capture(tmp_path: Path, display: str, window: PatternWindow) -> Non
     )
     assert interval.returncode == 0, interval.stderr
     assert "3 ticks: 1 stored, 2 unchanged, 0 skipped, 0 failed." in interval.stdout
+
+
+@pytest.mark.parametrize(
+    ("every", "duration"),
+    [(math.nan, None), (math.inf, None), (-1.0, None), (1.0, math.nan), (1.0, math.inf)],
+)
+def test_an_interval_or_duration_that_is_not_a_finite_number_is_refused(
+    case: CaseWriter, every: float, duration: float | None
+) -> None:
+    """NaN compares False to everything: it once slipped past the 0.5 s floor."""
+    fake = FakeBackend(ScreenLayout((Monitor(1, Rect(0, 0, 64, 48), 1.0, "qt"),)))
+    before = (case.folder / LOG_NAME).read_bytes()
+    with pytest.raises(TargetError):
+        run_interval(case, fake, CaptureTarget("screen"), every=every, duration=duration)
+    assert (case.folder / LOG_NAME).read_bytes() == before

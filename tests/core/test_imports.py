@@ -236,5 +236,64 @@ def test_png_inspection_never_decodes_the_pixels(monkeypatch: pytest.MonkeyPatch
     exif.get_ifd(0x8769)[0x9003] = "2024:11:05 10:11:12"
     make_image().save(buffer, format="PNG", exif=exif.tobytes())
     facts = inspect_image(buffer.getvalue(), "shot.png")
-    assert facts.check == "png-chunks-crc"
+    assert facts.check == "png-chunks-crc+inflated"
     assert facts.exif["exif_datetime_original"] == "2024:11:05 10:11:12"
+
+
+def _interlaced_png(pixels: bytes, width: int, height: int, claimed_height: int = 0) -> bytes:
+    """An Adam7-interlaced RGB PNG (Pillow writes none), rows unfiltered."""
+    import struct
+    import zlib
+
+    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2))
+    stream = b""
+    for x0, y0, dx, dy in (*passes, (0, 1, 1, 2)):
+        for y in range(y0, height, dy):
+            row = b"".join(
+                pixels[(y * width + x) * 3 : (y * width + x) * 3 + 3] for x in range(x0, width, dx)
+            )
+            if row:
+                stream += b"\x00" + row
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, claimed_height or height, 8, 2, 0, 0, 1)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(stream))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (9, 9), (21, 13)])
+def test_every_png_pixel_format_and_interlacing_passes_the_full_decode(
+    size: tuple[int, int],
+) -> None:
+    """Decoding the pixel data in full must never refuse a good screenshot."""
+    import numpy as np
+
+    noise = np.random.default_rng(size[0]).integers(0, 256, (size[1], size[0], 4), dtype=np.uint8)
+    base = Image.fromarray(noise, "RGBA")
+    for mode in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        buffer = io.BytesIO()
+        (base.convert("L").convert("I;16") if mode == "I;16" else base.convert(mode)).save(
+            buffer, format="PNG"
+        )
+        assert inspect_image(buffer.getvalue(), "x.png").width == size[0]
+    for bits in (1, 2, 4):
+        buffer = io.BytesIO()
+        base.convert("P", palette=Image.Palette.ADAPTIVE, colors=2**bits).save(
+            buffer, format="PNG", bits=bits
+        )
+        assert inspect_image(buffer.getvalue(), "x.png").height == size[1]
+    rgb = base.convert("RGB")
+    interlaced = _interlaced_png(rgb.tobytes(), *size)
+    with Image.open(io.BytesIO(interlaced)) as decoded:
+        assert decoded.info.get("interlace") and decoded.convert("RGB").tobytes() == rgb.tobytes()
+    assert inspect_image(interlaced, "x.png").check == "png-chunks-crc+inflated"
+    short = _interlaced_png(rgb.tobytes(), *size, claimed_height=size[1] + 1)
+    with pytest.raises(ImportRejectedError, match="damaged or incomplete"):
+        inspect_image(short, "x.png")

@@ -26,7 +26,7 @@ from desktop.core.report.pdf import build_report
 from resources import resource_path
 
 SECRET = "Cancel plan 4242-9999"
-DIGITS = "4242"
+DIGITS = "4242-9999"  # with the dash: no SHA-256 or random hex name can hold it
 WIDTH, HEIGHT = 720, 640
 # Where the secret is drawn (centre) and a rectangle a person would drag over it.
 SECRET_CENTRE = (360, 480)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import threading
 import unicodedata
@@ -14,6 +13,7 @@ from typing import Any, Final, Literal
 
 from desktop.core.errors import EvidenceError
 from desktop.core.i18n import tr
+from desktop.core.strictjson import strict_loads
 from resources import resource_path
 
 Role = Literal["promoted", "suppressed"]
@@ -203,8 +203,8 @@ def _invalid(path: str, problem: str) -> LexiconError:
 def parse_lexicon(data: bytes, source: str = "") -> Lexicon:
     """A Lexicon from the bytes of a lexicon.json file (format described in its _comment)."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = strict_loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except ValueError as error:
         raise _invalid(source, tr("it is not JSON text ({reason}).", reason=error)) from error
     lists: dict[str, list[str]] = {}
     if isinstance(document, dict):

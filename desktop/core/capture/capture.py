@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 import uuid
@@ -230,10 +231,12 @@ def run_interval(
     threshold is logged as capture_unchanged; a tick that comes while the previous capture is
     still being written is logged as capture_skipped, never queued.
     """
-    if every < MIN_INTERVAL_S:
+    if not math.isfinite(every) or every < MIN_INTERVAL_S:  # NaN compares False to anything
         raise TargetError(
             tr("The interval must be at least {minimum:g} s.", minimum=MIN_INTERVAL_S)
         )
+    if duration is not None and not math.isfinite(duration):
+        raise TargetError(tr("Give the duration as a number of seconds, or no duration."))
     stop = stop or threading.Event()
     report = IntervalReport()
     start = time.monotonic()

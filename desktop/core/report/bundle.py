@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -36,6 +35,7 @@ from desktop.core.i18n import tr
 from desktop.core.imports import safe_file_name
 from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
 from desktop.core.safepath import is_safe_relative, refuse_links_to, resolve_inside
+from desktop.core.strictjson import strict_loads
 from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import Finding, VerifyReport, links_and_special_files, verify_case
 
@@ -321,7 +321,7 @@ def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> B
             if known is not None and known.sha256 != named.sha256:
                 raise _case_does_not_verify(folder)
             members[named.path] = _Member(named.path, named.sha256, named.size, source=source)
-    info = CaseInfo.from_json(json.loads(case_bytes))
+    info = CaseInfo.from_json(strict_loads(case_bytes))
     top = safe_file_name(folder.resolve().name or "case")
     payload = sorted(members.values(), key=lambda member: member.name)
     tags = _tag_files(payload, info, events, withheld)
@@ -1395,7 +1395,7 @@ def _check_case(
         )
         return
     try:
-        CaseInfo.from_json(json.loads((root / CASE_JSON).read_bytes()))
+        CaseInfo.from_json(strict_loads((root / CASE_JSON).read_bytes()))
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         report.problems.append(
             Finding(
@@ -1479,7 +1479,7 @@ def _check_tag_facts(
         sizes = [root.joinpath(*name.split("/")).stat().st_size for name in manifest]
         expected["Payload-Oxum"] = f"{sum(sizes)}.{len(sizes)}"
     with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError, OSError):
-        expected["Case-Id"] = CaseInfo.from_json(json.loads((root / CASE_JSON).read_bytes())).id
+        expected["Case-Id"] = CaseInfo.from_json(strict_loads((root / CASE_JSON).read_bytes())).id
     for label, actual in expected.items():
         if actual is None:
             continue

@@ -9,14 +9,40 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.case import ORIGINALS, CaseInfo, named_files, read_case_info
+from desktop.core.errors import UsageError
 from desktop.core.i18n import tr
 from desktop.core.log import LOG_NAME, Event, scan_log
 from desktop.core.safepath import UnsafePathError, inside_or_none, resolve_inside
+from desktop.core.textsafe import has_unsafe
 from desktop.core.tsa_trust import TrustRoots
 from desktop.core.verify import VerifyReport, verify_case
 
 CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+MAX_EXHIBIT_PREFIX = 40
+MAX_BATES_START = 10**9
+
+
+def check_numbering(exhibit_prefix: str, bates_start: int | None = None) -> None:
+    """Refuse an exhibit label or first Bates number that cannot be printed on every page."""
+    if not exhibit_prefix.strip() or len(exhibit_prefix) > MAX_EXHIBIT_PREFIX:
+        raise UsageError(
+            tr(
+                "The exhibit prefix must have 1 to {limit} characters, such as A or PX.",
+                limit=MAX_EXHIBIT_PREFIX,
+            )
+        )
+    if has_unsafe(exhibit_prefix):
+        raise UsageError(
+            tr("The exhibit prefix holds control characters; use letters, digits or dashes.")
+        )
+    if bates_start is not None and not 0 <= bates_start <= MAX_BATES_START:
+        raise UsageError(
+            tr(
+                "The first Bates number must be between 0 and {limit}.",
+                limit=f"{MAX_BATES_START:,}",
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import stat
@@ -22,10 +23,12 @@ from desktop.core.case import OUTSIDE_CASE
 from desktop.core.errors import EvidenceError
 from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr, use_language
-from desktop.core.log import Event
+from desktop.core.log import DATA_ERRORS, Event
 from desktop.core.report.fonts import SANS, register_fonts, rich
-from desktop.core.report.model import CaptureEntry, ReportModel, build_model
+from desktop.core.report.model import CaptureEntry, ReportModel, build_model, check_numbering
 from desktop.core.safepath import UnsafePathError, read_inside, refuse_links_to, resolve_inside
+
+log = logging.getLogger(__name__)
 
 JPEG_LONG_SIDE = 1600
 JPEG_QUALITY = 85
@@ -264,9 +267,14 @@ def _table(rows: list[list[Any]], widths: list[float], header: bool = True) -> A
 
 
 def _flowables(
-    model: ReportModel, lang: str, images: dict[str, Path], prefix: str, cache: Path
+    model: ReportModel,
+    lang: str,
+    images: dict[str, Path],
+    prefix: str,
+    cache: Path,
+    unreadable: dict[str, str] | None = None,
 ) -> list[Any]:
-    """The whole story, in the report's language."""
+    """The whole story, in the report's language; `unreadable` names images left out, and why."""
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
@@ -330,6 +338,19 @@ def _flowables(
         [p(tr("Verification")), p(verified)],
         [p(tr("Exhibit prefix")), p(prefix)],
     ]
+    if unreadable:
+        cover.append(
+            [
+                p(tr("Images not shown")),
+                p(
+                    tr(
+                        "{count} images could not be read and are left out; each exhibit "
+                        "concerned says which and why",
+                        count=len(unreadable),
+                    )
+                ),
+            ]
+        )
     story += [_table(cover, [42 * mm, width - 42 * mm], header=False), Spacer(1, 8 * mm)]
     story.append(
         p(
@@ -349,21 +370,28 @@ def _flowables(
         story.append(p(tr("No screen was measured.")))
     for entry in model.analyses:
         assert entry.analysis is not None
-        result = entry.result
         story.append(
             heading(f"{entry.exhibit} · {entry.event.journey or '—'}", 1, f"finding-{entry.seq}")
         )
-        comparisons = result.get("comparisons", [])
-        if not comparisons:
-            story.append(p(tr("No promoted and suppressed pair to compare.")))
-        for comparison in comparisons:
-            key = "statements_zh" if lang == "zh" else "statements"
-            for sentence in comparison.get(key, []):
-                story.append(
-                    Paragraph(
-                        rich(sentence), styles[_wrap_style(sentence, "statement")], bulletText="•"
+        finding: list[Any] = []
+        try:
+            result = entry.result
+            comparisons = result.get("comparisons", [])
+            if not comparisons:
+                finding.append(p(tr("No promoted and suppressed pair to compare.")))
+            for comparison in comparisons:
+                key = "statements_zh" if lang == "zh" else "statements"
+                for sentence in comparison.get(key, []):
+                    finding.append(
+                        Paragraph(
+                            rich(str(sentence)),
+                            styles[_wrap_style(str(sentence), "statement")],
+                            bulletText="•",
+                        )
                     )
-                )
+        except DATA_ERRORS:
+            finding = [p(_odd_data(entry.analysis))]
+        story += finding
     story.append(heading(tr("Journey comparison"), 1, "journeys"))
     rows = [
         [
@@ -410,7 +438,7 @@ def _flowables(
                 p(event.utc, "small"),
                 p(event.journey or "—", "small"),
                 p(event.type, "small"),
-                p(_details(event, exhibits), "small"),
+                p(_details_or_warning(event, exhibits), "small"),
             ]
         )
     story.append(_table(rows, [width * f for f in (0.06, 0.2, 0.19, 0.11, 0.11, 0.33)]))
@@ -418,7 +446,13 @@ def _flowables(
     # One section per capture
     for entry in model.captures:
         story.append(PageBreak())
-        story.extend(_capture_section(entry, images, cache, styles, width, heading, p))
+        try:
+            section = _capture_section(
+                entry, images, cache, styles, width, heading, p, unreadable or {}
+            )
+        except DATA_ERRORS:
+            section = [heading(entry.exhibit, 0, f"exhibit-{entry.seq}"), p(_odd_data(entry.event))]
+        story.extend(section)
 
     # Notes in full
     if model.notes:
@@ -426,8 +460,8 @@ def _flowables(
         story.append(heading(tr("Notes"), 0, "notes"))
         for note in model.notes:
             tags = []
-            if note.event.data.get("attached_to") is not None:
-                attached = int(note.event.data["attached_to"])
+            attached = note.event.data.get("attached_to")
+            if isinstance(attached, int) and not isinstance(attached, bool):
                 tags.append(tr("on {exhibit}", exhibit=exhibits.get(attached, f"#{attached}")))
             if note.amended_by:
                 tags.append(tr("amended by #{seqs}", seqs=", #".join(map(str, note.amended_by))))
@@ -451,6 +485,21 @@ def _flowables(
     story.append(PageBreak())
     story.extend(_certification(model, heading, p, width))
     return story
+
+
+def _odd_data(event: Event) -> str:
+    return tr(
+        "The data of log line #{seq} has an unexpected form and is not shown here; see it "
+        "with evidence-recorder log --json and check the case with evidence-recorder verify.",
+        seq=event.seq,
+    )
+
+
+def _details_or_warning(event: Event, exhibits: dict[int, str]) -> str:
+    try:
+        return _details(event, exhibits)
+    except DATA_ERRORS:
+        return _odd_data(event)
 
 
 def _details(event: Event, exhibits: dict[int, str]) -> str:
@@ -496,6 +545,7 @@ def _capture_section(
     width: float,
     heading: Callable[..., Any],
     p: Callable[..., Any],
+    unreadable: dict[str, str],
 ) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Image, Paragraph, Spacer
@@ -598,9 +648,19 @@ def _capture_section(
     flow.append(Spacer(1, 3 * mm))
 
     def picture(key: str, max_w: float, max_h: float) -> Any:
-        if key not in images:
+        path = images.get(key)
+        if path is None and key not in unreadable:
             return p(tr("The image is not shown: {reason}", reason=entry.refused or "—"))
-        path = images[key]
+        if path is None:
+            return p(
+                tr(
+                    "The image {path} could not be read ({reason}); it is left out of this "
+                    "report. Run evidence-recorder verify on the case to see whether it changed.",
+                    path=str(data.get("file", {}).get("path", "")) if key == entry.sha256 else key,
+                    reason=unreadable.get(key, "?"),
+                ),
+                "small",
+            )
         from PIL import Image as PILImage
 
         with PILImage.open(path) as probe:
@@ -610,7 +670,7 @@ def _capture_section(
 
     if not entry.is_video:
         original = picture(entry.sha256, width if entry.overlay is None else width * 0.48, 125 * mm)
-        if entry.overlay is not None and entry.overlay.name in images:
+        if entry.overlay is not None and entry.overlay.name in {*images, *unreadable}:
             overlay = picture(entry.overlay.name, width * 0.5, 125 * mm)
             flow.append(
                 _table(
@@ -651,7 +711,10 @@ def _capture_section(
         flow.append(p(note.text if len(note.text) <= 2000 else note.text[:2000] + "…"))
     if entry.analysis is not None:
         flow.append(heading(tr("Measurements"), 1, f"measure-{entry.seq}"))
-        flow.append(_measurement_table(entry.result, p, width))
+        try:
+            flow.append(_measurement_table(entry.result, p, width))
+        except DATA_ERRORS:
+            flow.append(p(_odd_data(entry.analysis)))
     return flow
 
 
@@ -952,6 +1015,7 @@ def build_report(
 
     # ASCII85 only makes binary streams text-safe, at 5/4 the size; in pure Python it was
     # two thirds of a report's time. PDF files are binary anyway.
+    check_numbering(exhibit_prefix, bates_start)
     rl_config.useA85 = 0
     register_fonts()
     if _ExhibitMarker is None:
@@ -985,6 +1049,7 @@ def build_report(
     )
     images: dict[str, Path] = {}
     refused: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
     total = len(sources) + 1
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report-jpeg") as pool:
         futures = {
@@ -998,6 +1063,9 @@ def build_report(
                 images[key] = future.result()
             except UnsafePathError as error:  # a FIFO or a link put in at the last moment
                 refused[key] = str(error)
+            except Exception as error:  # noqa: BLE001 - any decoder failure loses one image only
+                log.warning("report: image %s unreadable: %s", sources[key][0], error)
+                unreadable[key] = str(error) or type(error).__name__
             if progress:
                 progress(done, total)
     if refused:
@@ -1084,7 +1152,7 @@ def build_report(
                 invariant=1,
                 lang="zh-CN" if language == "zh" else "en",
             )
-            story = _flowables(model, language, images, exhibit_prefix, cache)
+            story = _flowables(model, language, images, exhibit_prefix, cache, unreadable)
             if cancelled and cancelled():
                 raise ReportCancelledError(tr("The report was cancelled; nothing was written."))
             document.build(story, canvasmaker=NumberedCanvas)
