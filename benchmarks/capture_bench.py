@@ -30,18 +30,18 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
-from desktop.core.capture.capture import (  # noqa: E402
+from desktop.core.capture.checks import changed_fraction  # noqa: E402
+from desktop.core.capture.frame import Pixels  # noqa: E402
+from desktop.core.capture.grab import (  # noqa: E402
     CaptureTarget,
     IntervalReport,
     capture_once,
     run_interval,
 )
-from desktop.core.capture.checks import changed_fraction  # noqa: E402
-from desktop.core.capture.frame import Pixels  # noqa: E402
 from desktop.core.capture.mss_backend import MssBackend  # noqa: E402
-from desktop.core.case import CaseWriter, create_case  # noqa: E402
-from desktop.core.log import LOG_NAME, scan_log  # noqa: E402
-from desktop.core.verify import verify_case  # noqa: E402
+from desktop.core.proof.verify import verify_case  # noqa: E402
+from desktop.core.store.case import CaseWriter, create_case  # noqa: E402
+from desktop.core.store.log import LOG_NAME, scan_log  # noqa: E402
 
 CONTENT_HELPER = HERE / "_screen_content.py"
 CONTENT_IMAGES = 6  # distinct full-screen images the helper cycles through

@@ -27,10 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from desktop.core.case import create_case  # noqa: E402
-from desktop.core.imports import import_files  # noqa: E402
-from desktop.core.log import LOG_NAME, scan_log  # noqa: E402
-from desktop.core.verify import verify_case  # noqa: E402
+from desktop.core.ingest.images import import_files  # noqa: E402
+from desktop.core.proof.verify import verify_case  # noqa: E402
+from desktop.core.store.case import create_case  # noqa: E402
+from desktop.core.store.log import LOG_NAME, scan_log  # noqa: E402
 
 WIDTH, HEIGHT = 1920, 1080
 TARGET_RATIO = 1.5

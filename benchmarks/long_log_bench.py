@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from desktop.core.case import create_case  # noqa: E402
+from desktop.core.store.case import create_case  # noqa: E402
 
 TARGET_NOTE_RATIO = 3.0
 TARGET_VERIFY_SECONDS = 30.0

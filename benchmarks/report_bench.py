@@ -24,10 +24,10 @@ for folder in (HERE.parent, HERE):  # desktop/ and import_bench.py
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from desktop.core.case import create_case, named_files  # noqa: E402
-from desktop.core.imports import import_files  # noqa: E402
-from desktop.core.log import LOG_NAME, scan_log  # noqa: E402
-from desktop.core.report.pdf import CACHE, JPEG_LONG_SIDE, build_report  # noqa: E402
+from desktop.core.export.pdf import CACHE, JPEG_LONG_SIDE, build_report  # noqa: E402
+from desktop.core.ingest.images import import_files  # noqa: E402
+from desktop.core.store.case import create_case, named_files  # noqa: E402
+from desktop.core.store.log import LOG_NAME, scan_log  # noqa: E402
 
 TIME_TARGET = 1.5  # build_report / bare loop, warm JPEG cache
 SIZE_TARGET = 1.2  # report PDF bytes / bare PDF bytes

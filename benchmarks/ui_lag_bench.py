@@ -36,8 +36,8 @@ PROBE_MS = 5
 
 def big_case(folder: Path, captures: int) -> Path:
     """A case of `captures` small imported screenshots (made once, reused)."""
-    from desktop.core.case import create_case
-    from desktop.core.imports import import_files
+    from desktop.core.ingest.images import import_files
+    from desktop.core.store.case import create_case
 
     done = folder / ".complete"
     if done.is_file() and done.read_text() == str(captures):
@@ -118,8 +118,8 @@ def spin(app: Any, seconds: float, until: Any = None) -> None:
 def child(report_case: Path, big: Path, seconds: float) -> None:
     """Runs in the window's process on the Xvfb display; prints one JSON line."""
     from desktop.app.main import Running, run
-    from desktop.core.capture.capture import CaptureTarget
-    from desktop.core.log import LOG_NAME, scan_log
+    from desktop.core.capture.grab import CaptureTarget
+    from desktop.core.store.log import LOG_NAME, scan_log
 
     running = run(["--lang", "en"], exec_loop=False)
     assert isinstance(running, Running)

@@ -113,7 +113,7 @@ def _count(text: str) -> int:
 
 
 def _exhibit_prefix(text: str) -> str:
-    from desktop.core.report.model import check_numbering
+    from desktop.core.export.model import check_numbering
 
     try:
         check_numbering(text)
@@ -123,7 +123,7 @@ def _exhibit_prefix(text: str) -> str:
 
 
 def _bates_start(text: str) -> int:
-    from desktop.core.report.model import check_numbering
+    from desktop.core.export.model import check_numbering
 
     try:
         value = int(text)
@@ -383,7 +383,7 @@ def _add_tsa_root(command: argparse.ArgumentParser) -> None:
 
 def _tsa_roots(args: argparse.Namespace) -> Any:
     """The roots a timestamp must chain to: the system's plus every --tsa-root file."""
-    from desktop.core.tsa_trust import trust_roots
+    from desktop.core.proof.tsa_trust import trust_roots
 
     return trust_roots(args.tsa_root) if args.tsa_root else None
 
@@ -445,7 +445,7 @@ def _print_json(value: object) -> None:
 
 
 def _cmd_case_new(args: argparse.Namespace) -> int:
-    from desktop.core.case import create_case
+    from desktop.core.store.case import create_case
 
     writer = create_case(
         args.dir,
@@ -459,7 +459,7 @@ def _cmd_case_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_journey(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
+    from desktop.core.store.case import CaseWriter
 
     writer = CaseWriter(args.dir)
     event = writer.start_journey(args.name)
@@ -471,8 +471,8 @@ def _cmd_journey(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
-    from desktop.core.imports import import_files
+    from desktop.core.ingest.images import import_files
+    from desktop.core.store.case import CaseWriter
 
     with CaseWriter(args.dir) as writer:
         result = import_files(writer, args.files, journey=args.journey)
@@ -512,7 +512,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_note(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
+    from desktop.core.store.case import CaseWriter
 
     if (args.text is None) == (args.file is None):
         raise UsageError(tr("Give the note as TEXT or with --file PATH (one of them)."))
@@ -538,7 +538,7 @@ def _cmd_note(args: argparse.Namespace) -> int:
 
 
 def _cmd_withdraw(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
+    from desktop.core.store.case import CaseWriter
 
     with CaseWriter(args.dir) as writer:
         event = writer.withdraw(args.seq, args.reason)
@@ -554,8 +554,8 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
 
 def _cmd_redact(args: argparse.Namespace) -> int:
     from desktop.core.capture.screens import parse_region
-    from desktop.core.case import CaseWriter, named_files
-    from desktop.core.redact import Edit, edit_capture
+    from desktop.core.edit.redact import Edit, edit_capture
+    from desktop.core.store.case import CaseWriter, named_files
 
     rects = [parse_region(text) for text in args.rect]
     edits = [Edit("redact", r.x, r.y, r.width, r.height) for r in rects]
@@ -573,8 +573,8 @@ def _cmd_redact(args: argparse.Namespace) -> int:
             path=named_files(event)[0].path,
         )
     )
-    from desktop.core.log import LOG_NAME, scan_log
-    from desktop.core.redact import inline_text_warning, keyframe_scope_text, text_left_in_log
+    from desktop.core.edit.redact import inline_text_warning, keyframe_scope_text, text_left_in_log
+    from desktop.core.store.log import LOG_NAME, scan_log
 
     scope = keyframe_scope_text(event.data)
     if scope:
@@ -586,7 +586,7 @@ def _cmd_redact(args: argparse.Namespace) -> int:
 
 
 def _capture_target(args: argparse.Namespace) -> Any:
-    from desktop.core.capture.capture import CaptureTarget
+    from desktop.core.capture.grab import CaptureTarget
     from desktop.core.capture.screens import parse_region
 
     if args.monitor is not None:
@@ -645,12 +645,12 @@ def _cmd_capture(args: argparse.Namespace) -> int:
     import time
 
     from desktop.core.capture.backends import open_backend
-    from desktop.core.capture.capture import (
+    from desktop.core.capture.grab import (
         DEFAULT_CHANGE_THRESHOLD,
         capture_once,
         run_interval,
     )
-    from desktop.core.case import CaseWriter
+    from desktop.core.store.case import CaseWriter
 
     if (args.count is not None or args.duration is not None) and args.every is None:
         raise UsageError(tr("--count and --for go with --every S."))
@@ -718,7 +718,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     specs = [parse_region(text) for text in args.region] if args.region else None
     if args.target.is_dir():
         from desktop.core.analysis.record import analyze_capture
-        from desktop.core.case import CaseWriter
+        from desktop.core.store.case import CaseWriter
 
         if args.capture is None:
             raise UsageError(tr("With a case folder, give the capture to measure: --capture SEQ."))
@@ -814,7 +814,7 @@ def _cmd_screens(args: argparse.Namespace) -> int:
 
 def _summary(event_type: str, data: dict[str, object]) -> str:
     """One line about an event for `log`; a doctored event's odd data never stops the listing."""
-    from desktop.core.log import DATA_ERRORS
+    from desktop.core.store.log import DATA_ERRORS
 
     try:
         return _summary_of(event_type, data)
@@ -878,7 +878,7 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
                 reason=data.get("reason"),
             )
         )
-        from desktop.core.redact import keyframe_scope_text
+        from desktop.core.edit.redact import keyframe_scope_text
 
         scope = keyframe_scope_text(data)
         return f"{text}. {scope}" if scope else text
@@ -900,8 +900,8 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
 def _cmd_log(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from desktop.core.case import read_case_info
-    from desktop.core.log import LOG_NAME, scan_log
+    from desktop.core.store.case import read_case_info
+    from desktop.core.store.log import LOG_NAME, scan_log
 
     info = read_case_info(args.dir)
     scan = scan_log(args.dir / LOG_NAME)
@@ -928,8 +928,8 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 
 def _cmd_timestamp(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
-    from desktop.core.timestamp import checked_timestamp, request_timestamp
+    from desktop.core.proof.timestamp import checked_timestamp, request_timestamp
+    from desktop.core.store.case import CaseWriter
 
     roots = _tsa_roots(args)  # a bad --tsa-root file stops before anything is sent
     with CaseWriter(args.dir) as writer:
@@ -942,10 +942,10 @@ def _cmd_timestamp(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from desktop.core.verify import verify_case
+    from desktop.core.proof.verify import verify_case
 
     if args.dir.is_file() or args.dir.suffix.lower() == ".zip":
-        from desktop.core.report.bundle import verify_bundle
+        from desktop.core.export.bundle import verify_bundle
 
         report = verify_bundle(args.dir, tsa_roots=_tsa_roots(args))
     else:
@@ -981,9 +981,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
+    from desktop.core.export.pdf import build_report, log_report
     from desktop.core.i18n import current_language
-    from desktop.core.report.pdf import build_report, log_report
+    from desktop.core.store.case import CaseWriter
 
     language = args.report_lang or current_language()
     with CaseWriter(args.dir) as writer:
@@ -1009,8 +1009,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from desktop.core.case import CaseWriter
-    from desktop.core.report.bundle import export_bundle
+    from desktop.core.export.bundle import export_bundle
+    from desktop.core.store.case import CaseWriter
 
     with CaseWriter(args.dir) as writer:
         result = export_bundle(writer, args.out, report_pdf=args.report, overwrite=args.overwrite)
@@ -1047,7 +1047,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop.core.demo import build_demo_case
     from desktop.core.i18n import current_language
-    from desktop.core.verify import verify_case
+    from desktop.core.proof.verify import verify_case
 
     folder = args.out or Path.cwd() / f"evidence-demo-{datetime.now():%Y%m%d-%H%M%S}"
     result = build_demo_case(folder, language=current_language())

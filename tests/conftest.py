@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.i18n import set_language
+from desktop.core.store.case import CaseWriter, create_case
 
 
 @pytest.fixture(autouse=True)

@@ -25,16 +25,16 @@ from desktop.app.session import CaptureResult, CaseSession, timeline_items
 from desktop.app.settings import AppSettings, save_settings
 from desktop.app.tasks import Failure, Task, TaskContext, run_in_background, shutdown_runner
 from desktop.app.thumbnails import make_thumbnail
-from desktop.core.capture.capture import CaptureTarget
 from desktop.core.capture.frame import Rect
-from desktop.core.case import CaseWriter, create_case, named_files
+from desktop.core.capture.grab import CaptureTarget
 from desktop.core.i18n import tr
-from desktop.core.log import DATA_ERRORS, Event
-from desktop.core.safepath import (
+from desktop.core.proof.safepath import (
     inside_or_none,
     read_inside,
     regular_inside_or_none,
 )
+from desktop.core.store.case import CaseWriter, create_case, named_files
+from desktop.core.store.log import DATA_ERRORS, Event
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -350,7 +350,7 @@ class Controller(QObject):
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
                 try:  # never through a link, never a FIFO (it would block the window)
-                    from desktop.core.strictjson import strict_loads
+                    from desktop.core.store.strictjson import strict_loads
 
                     info = strict_loads(read_inside(folder, "case.json", limit=1 << 20))
                     title = str(info["title"])
@@ -516,7 +516,7 @@ class Controller(QObject):
             if e.type == "analysis" and isinstance(e.data.get("capture"), int)
         }
         if redacting or measured:
-            from desktop.core.redact import redactions_by_capture
+            from desktop.core.edit.redact import redactions_by_capture
 
             redacted = redactions_by_capture(session.events)  # once per batch: the log is long
             for seq in list(self.analyses) if redacting else sorted(measured):
@@ -733,7 +733,7 @@ class Controller(QObject):
         )
         if not files:
             return
-        from desktop.core.imports import import_files
+        from desktop.core.ingest.images import import_files
 
         def done(result: Any) -> None:
             if result.failures:
@@ -909,7 +909,7 @@ class Controller(QObject):
             )
             if not ok or not reason.strip():
                 return None
-        from desktop.core.redact import (
+        from desktop.core.edit.redact import (
             Edit,
             edit_capture,
             inline_text_warning,
@@ -969,8 +969,8 @@ class Controller(QObject):
         if session is None:
             return None
         from desktop.app.report_process import build_report_in_process
-        from desktop.core.report.bundle import export_bundle
-        from desktop.core.report.pdf import log_report
+        from desktop.core.export.bundle import export_bundle
+        from desktop.core.export.pdf import log_report
 
         def work(context: TaskContext) -> tuple[Path, Path | None]:
             result = build_report_in_process(
@@ -1033,7 +1033,7 @@ class Controller(QObject):
         session = self.session
         if session is None:
             return None
-        from desktop.core.verify import verify_case
+        from desktop.core.proof.verify import verify_case
 
         dialog = VerifyDialog(self.window)
         dialog.open()
@@ -1060,7 +1060,7 @@ class Controller(QObject):
         roots = self._tsa_root_files()
 
         def check(_context: TaskContext) -> Any:
-            from desktop.core.tsa_trust import trust_roots
+            from desktop.core.proof.tsa_trust import trust_roots
 
             return verify_case(session.folder, tsa_roots=trust_roots(roots))
 
@@ -1163,7 +1163,7 @@ class Controller(QObject):
     def _check_root_files(self) -> None:
         """Tell the person at once when a trusted root file of Settings cannot be used."""
         from desktop.core.errors import EvidenceError
-        from desktop.core.tsa_trust import trust_roots
+        from desktop.core.proof.tsa_trust import trust_roots
 
         try:
             trust_roots(self._tsa_root_files(), system=False)
@@ -1221,8 +1221,8 @@ def _stamp_and_check(
     writer: CaseWriter, url: str, roots: list[Path], timeout: float = 20.0
 ) -> dict[str, Any]:
     """On the writer thread: get a token from `url`, log it, and say whether it is trusted."""
-    from desktop.core.timestamp import checked_timestamp, request_timestamp
-    from desktop.core.tsa_trust import trust_roots
+    from desktop.core.proof.timestamp import checked_timestamp, request_timestamp
+    from desktop.core.proof.tsa_trust import trust_roots
 
     trusted = trust_roots(roots)  # a root file that cannot be used stops before anything is sent
     event = request_timestamp(writer, url, timeout=timeout)
@@ -1231,7 +1231,7 @@ def _stamp_and_check(
 
 def _last_event_time(folder: Path) -> str:
     """The local time of a case's last event, from the end of its log ("" if unreadable)."""
-    from desktop.core.strictjson import strict_loads
+    from desktop.core.store.strictjson import strict_loads
 
     if regular_inside_or_none(folder, "log.jsonl") is None:
         return ""  # not a plain file in the case: a FIFO would block the window
@@ -1252,12 +1252,12 @@ def _warm_imports(_context: TaskContext) -> None:
     import importlib
 
     for name in (
-        "desktop.core.report.pdf",
-        "desktop.core.report.bundle",
+        "desktop.core.export.pdf",
+        "desktop.core.export.bundle",
         "desktop.core.analysis.record",
-        "desktop.core.redact",
-        "desktop.core.verify",
-        "desktop.core.imports",
+        "desktop.core.edit.redact",
+        "desktop.core.proof.verify",
+        "desktop.core.ingest.images",
         "reportlab.platypus",
         "reportlab.pdfgen.canvas",
     ):

@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 def _child(arguments: dict[str, Any], messages: Any) -> None:
     """Runs in the child: build the report, send progress, then the result or the error."""
+    from desktop.core.export.pdf import build_report
     from desktop.core.i18n import set_language
-    from desktop.core.report.pdf import build_report
 
     set_language(arguments.pop("messages_language"))
     if hasattr(os, "nice"):  # yield the CPU to the window and to captures (2-core laptops)
@@ -62,9 +62,9 @@ def build_report_in_process(
     cancelled: Callable[[], bool],
     tsa_roots: list[Path] | None = None,
 ) -> Any:
-    """desktop.core.report.pdf.build_report, run in a spawned process; returns its result."""
+    """desktop.core.export.pdf.build_report, run in a spawned process; returns its result."""
+    from desktop.core.export.pdf import ReportCancelledError, partial_path
     from desktop.core.i18n import current_language
-    from desktop.core.report.pdf import ReportCancelledError, partial_path
 
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()

@@ -12,7 +12,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.app.tasks import Failure, Task, TaskContext, run_in_background
-from desktop.core.capture.capture import (
+from desktop.core.capture.checks import hint_text, reason_text
+from desktop.core.capture.frame import CaptureBackend
+from desktop.core.capture.grab import (
     DEFAULT_CHANGE_THRESHOLD,
     CaptureOutcome,
     CaptureTarget,
@@ -20,12 +22,10 @@ from desktop.core.capture.capture import (
     capture_once,
     run_interval,
 )
-from desktop.core.capture.checks import hint_text, reason_text
-from desktop.core.capture.frame import CaptureBackend
-from desktop.core.case import CaseWriter, named_files
 from desktop.core.i18n import current_language, tr
-from desktop.core.log import DATA_ERRORS, LOG_NAME, Event, scan_bytes
-from desktop.core.safepath import regular_inside_or_none
+from desktop.core.proof.safepath import regular_inside_or_none
+from desktop.core.store.case import CaseWriter, named_files
+from desktop.core.store.log import DATA_ERRORS, LOG_NAME, Event, scan_bytes
 from widgets.values import TimelineItem
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def _describe(event: Event) -> str:
     if event.type == "withdraw":
         return tr("#{seq} withdrawn: {reason}", seq=data.get("target"), reason=data.get("reason"))
     if event.type in ("redaction", "annotation"):
-        from desktop.core.redact import keyframe_scope_text
+        from desktop.core.edit.redact import keyframe_scope_text
 
         scope = keyframe_scope_text(data)
         reason = str(data.get("reason", ""))

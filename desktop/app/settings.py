@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from desktop.core.fsutil import write_durable
-from desktop.core.strictjson import strict_loads
+from desktop.core.store.durable import write_durable
+from desktop.core.store.strictjson import strict_loads
 from widgets.dialogs import SettingsValues
 
 log = logging.getLogger(__name__)

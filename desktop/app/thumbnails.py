@@ -11,13 +11,13 @@ from typing import Any
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from desktop.core.cachekey import cache_name
-from desktop.core.safepath import (
+from desktop.core.proof.safepath import (
     UnsafePathError,
     inside_or_none,
     read_inside,
     regular_inside_or_none,
 )
+from desktop.core.store.cachekey import cache_name
 
 log = logging.getLogger(__name__)
 

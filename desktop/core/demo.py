@@ -8,11 +8,11 @@ from pathlib import Path
 from desktop.core.analysis.measure import ControlSpec
 from desktop.core.analysis.record import analyze_capture
 from desktop.core.capture.frame import Rect
-from desktop.core.case import create_case
-from desktop.core.clock import Clock
 from desktop.core.errors import EvidenceError
 from desktop.core.i18n import tr
-from desktop.core.imports import import_files
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import create_case
+from desktop.core.store.clock import Clock
 from resources import resource_path
 
 # (journey, sample file, note attached to it)
@@ -148,8 +148,8 @@ def build_demo_case(
         )
         report = bundle = None
         if language is not None:
-            from desktop.core.report.bundle import export_bundle
-            from desktop.core.report.pdf import build_report, log_report
+            from desktop.core.export.bundle import export_bundle
+            from desktop.core.export.pdf import build_report, log_report
 
             built = build_report(folder, language=language)
             log_report(writer, built, language)

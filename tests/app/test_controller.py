@@ -16,8 +16,8 @@ from desktop.app.settings import AppSettings
 from desktop.app.tasks import run_in_background, shutdown_runner
 from desktop.app.translations import install_translations
 from desktop.core.capture.frame import Frame, Rect
-from desktop.core.case import create_case
-from desktop.core.log import scan_log
+from desktop.core.store.case import create_case
+from desktop.core.store.log import scan_log
 from widgets.record_bar import CaptureRequest
 from widgets.values import Box, Mark
 
@@ -282,7 +282,7 @@ def test_a_trusted_timestamp_goes_only_to_the_authority_set(
         wait(qtbot, lambda: any(e.type == "timestamp" for e in session.events))
     finally:
         server.close()
-    from desktop.core.verify import verify_case
+    from desktop.core.proof.verify import verify_case
 
     report = verify_case(session.folder)
     assert report.ok and report.timestamps
@@ -367,7 +367,7 @@ def test_a_timestamp_ends_every_recording_session_when_settings_ask(
     stamps = _stamps(folder)
     assert len(stamps) == 2
     assert stamps[-1].data["covers_seq"] == stamps[-1].seq - 1  # type: ignore[attr-defined]
-    from desktop.core.verify import verify_case
+    from desktop.core.proof.verify import verify_case
 
     assert verify_case(folder).ok
 
@@ -401,7 +401,7 @@ def test_a_failed_session_timestamp_is_told_and_loses_nothing(
     assert authority.requests  # it was asked, and only that authority
     assert (folder / "log.jsonl").read_bytes() == before
     assert _stamps(folder) == []
-    from desktop.core.verify import verify_case
+    from desktop.core.proof.verify import verify_case
 
     assert verify_case(folder).ok
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from desktop.core.log import scan_log
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.log import scan_log
 from resources import resource_path
 from tests.xserver import xvfb
 

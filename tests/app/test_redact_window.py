@@ -12,9 +12,9 @@ from desktop.app.controller import Controller
 from desktop.app.settings import AppSettings
 from desktop.app.translations import install_translations
 from desktop.core.analysis.record import analyze_capture
-from desktop.core.case import create_case
-from desktop.core.imports import import_files
-from desktop.core.log import scan_log
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import create_case
+from desktop.core.store.log import scan_log
 from tests.core.test_redact_text import DIGITS, SECRET, SECRET_REDACTION, cancel_screen
 from widgets.values import Box
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from desktop.app.report_process import build_report_in_process
-from desktop.core.case import CaseWriter
-from desktop.core.imports import import_files
-from desktop.core.report.pdf import ReportCancelledError, build_report
+from desktop.core.export.pdf import ReportCancelledError, build_report
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import CaseWriter
 from tests.conftest import image_bytes
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.log import LOG_NAME, record_hash
+from desktop.core.store.log import LOG_NAME, record_hash
 from tests.conftest import image_bytes
 
 ESC_NOTE = "\x1b[2J\x1b[31mFAKE"
@@ -284,8 +284,8 @@ def test_case_new_that_fails_half_way_leaves_no_folder(
 ) -> None:
     import errno
 
-    from desktop.core import case as case_module
     from desktop.core.errors import EvidenceError
+    from desktop.core.store import case as case_module
 
     def disk_full(*_args: object) -> dict[str, object]:
         raise case_module.os_error_to_evidence(
@@ -401,7 +401,7 @@ def test_a_right_to_left_override_is_removed_from_the_stored_name(
 
 
 def test_every_bidi_control_is_removed() -> None:
-    from desktop.core.imports import safe_file_name
+    from desktop.core.ingest.images import safe_file_name
 
     for control in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c":
         assert safe_file_name(f"a{control}b.png") == "ab.png"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.log import LOG_NAME
+from desktop.core.store.log import LOG_NAME
 from tests.conftest import image_bytes
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.core.case import create_case
-from desktop.core.imports import import_files
-from desktop.core.verify import verify_case
+from desktop.core.ingest.images import import_files
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import create_case
 from tests.cli.test_cli import run
 from tests.conftest import image_bytes
 from tests.core.test_video import app_frame, write_clip

@@ -15,13 +15,9 @@ from typing import Any
 
 import pytest
 
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.errors import DiskFullError, ReadOnlyCaseError, UsageError
-from desktop.core.fsutil import write_new_file
-from desktop.core.imports import import_files
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.report import bundle
-from desktop.core.report.bundle import (
+from desktop.core.export import bundle
+from desktop.core.export.bundle import (
     SCRIPT_END,
     SCRIPT_START,
     BundleError,
@@ -29,6 +25,10 @@ from desktop.core.report.bundle import (
     verify_bundle,
     write_bundle,
 )
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.durable import write_new_file
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.conftest import image_bytes
 
 TOP = "投诉案例"  # the case folder's name, and the bundle's top folder
@@ -603,7 +603,7 @@ def test_read_only_destination_gives_a_clear_error(
 
 def test_bundle_module_is_qt_free_and_light() -> None:
     code = (
-        "import sys, desktop.core.report.bundle; "
+        "import sys, desktop.core.export.bundle; "
         "bad = [m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'widgets', 'cv2', 'reportlab', 'PIL')]; "
         "print(bad); sys.exit(1 if bad else 0)"

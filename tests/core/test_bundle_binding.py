@@ -22,14 +22,11 @@ from typing import Any
 
 import pytest
 
-from desktop.core.case import CaseWriter
 from desktop.core.demo import build_demo_case
+from desktop.core.edit.redact import Edit, edit_capture
 from desktop.core.errors import DiskFullError
-from desktop.core.fsutil import write_new_file
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.redact import Edit, edit_capture
-from desktop.core.report import bundle
-from desktop.core.report.bundle import (
+from desktop.core.export import bundle
+from desktop.core.export.bundle import (
     SCRIPT_END,
     SCRIPT_START,
     BundleError,
@@ -37,7 +34,10 @@ from desktop.core.report.bundle import (
     verify_bundle,
     write_bundle,
 )
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter
+from desktop.core.store.durable import write_new_file
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.core.test_bundle import FAKE_PDF, TOP, build_case
 
 TAGS = {"VERIFY.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"}

@@ -11,16 +11,16 @@ import cv2
 import numpy as np
 import pytest
 
-from desktop.core.capture import capture as capture_module
-from desktop.core.capture.capture import CaptureTarget, capture_once, resolve_target, run_interval
+from desktop.core.capture import grab as capture_module
 from desktop.core.capture.checks import changed_fraction, check_frame
 from desktop.core.capture.errors import CaptureUnavailableError, TargetError
 from desktop.core.capture.frame import Frame, Rect
+from desktop.core.capture.grab import CaptureTarget, capture_once, resolve_target, run_interval
 from desktop.core.capture.mss_backend import MssBackend
 from desktop.core.capture.screens import Monitor, ScreenLayout, parse_region
-from desktop.core.case import CaseWriter
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.xserver import PatternWindow, display, pattern
 
 __all__ = ["display"]  # the fixture, imported for use here

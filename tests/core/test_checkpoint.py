@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import checkpoint
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.errors import NoteError
-from desktop.core.log import LOG_NAME, find_event, scan_log
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store import checkpoint
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import LOG_NAME, find_event, scan_log
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.case import CaseWriter, create_case
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.conftest import image_bytes
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 IMPORT_LOOP = """
 import sys
 from pathlib import Path
-from desktop.core.case import CaseWriter
-from desktop.core.imports import import_files
+from desktop.core.store.case import CaseWriter
+from desktop.core.ingest.images import import_files
 case, inbox = Path(sys.argv[1]), Path(sys.argv[2])
 files = sorted(inbox.iterdir())
 writer = CaseWriter(case)
@@ -84,9 +84,9 @@ def test_sigkill_during_imports_leaves_a_verifiable_case(tmp_path: Path) -> None
 KILL_AT = """
 import os, signal, sys
 from pathlib import Path
-from desktop.core.case import CaseWriter
-from desktop.core import log as log_module
-from desktop.core.imports import import_files
+from desktop.core.store.case import CaseWriter
+from desktop.core.store import log as log_module
+from desktop.core.ingest.images import import_files
 case, source, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 writer = CaseWriter(case)
 def die(*args, **kwargs):

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.errors import DiskFullError, ReadOnlyCaseError
-from desktop.core.fsutil import CaseLock
-from desktop.core.imports import import_files
-from desktop.core.log import LOG_NAME
-from desktop.core.verify import verify_case
+from desktop.core.ingest.images import import_files
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.durable import CaseLock
+from desktop.core.store.log import LOG_NAME
 from tests.conftest import image_bytes
 
 
@@ -161,7 +161,8 @@ def test_busy_case_waits_briefly_then_fails_clearly(case: CaseWriter) -> None:
             [
                 sys.executable,
                 "-c",
-                "import sys; from pathlib import Path; from desktop.core.case import CaseWriter;"
+                "import sys; from pathlib import Path; "
+                "from desktop.core.store.case import CaseWriter;"
                 "from desktop.core.errors import CaseBusyError\n"
                 "try:\n CaseWriter(Path(sys.argv[1]), lock_timeout=0.3).add_note('x')\n"
                 "except CaseBusyError as e:\n print(e); sys.exit(3)",
@@ -182,7 +183,7 @@ def test_busy_case_waits_briefly_then_fails_clearly(case: CaseWriter) -> None:
 WRITER_SCRIPT = """
 import sys
 from pathlib import Path
-from desktop.core.case import CaseWriter
+from desktop.core.store.case import CaseWriter
 writer = CaseWriter(Path(sys.argv[1]), lock_timeout=30)
 for index in range(int(sys.argv[3])):
     writer.add_note(f"{sys.argv[2]} {index}")

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from desktop.core.case import CaseWriter, create_case
-from desktop.core.imports import import_files
-from desktop.core.log import GENESIS, LOG_NAME, canonical_json, record_hash, scan_log
-from desktop.core.safepath import UnsafePathError
-from desktop.core.timestamp import TOKEN_KIND
-from desktop.core.verify import verify_case
+from desktop.core.ingest.images import import_files
+from desktop.core.proof.safepath import UnsafePathError
+from desktop.core.proof.timestamp import TOKEN_KIND
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import GENESIS, LOG_NAME, canonical_json, record_hash, scan_log
 from tests.conftest import image_bytes
 
 Record = dict[str, Any]
@@ -331,7 +331,7 @@ def magenta_images(pdf: Path, work: Path) -> int:
 def test_the_report_never_embeds_a_file_from_outside_the_case(
     closed_case: Path, tmp_path: Path, how: str
 ) -> None:
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.pdf import build_report
 
     secret = tmp_path / "cases" / "secret.png"
     secret.write_bytes(secret_png())
@@ -371,7 +371,7 @@ def test_the_report_never_embeds_a_file_from_outside_the_case(
 def test_the_report_neither_hangs_on_a_fifo_nor_writes_through_a_linked_cache(
     closed_case: Path, tmp_path: Path
 ) -> None:
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.pdf import build_report
 
     original = original_of(closed_case)
     os.chmod(closed_case / "originals", 0o755)
@@ -409,7 +409,7 @@ def test_measuring_and_redacting_never_read_a_file_outside_the_case(
 ) -> None:
     from desktop.core.analysis.image import AnalysisInputError
     from desktop.core.analysis.record import analyze_capture
-    from desktop.core.redact import Edit, edit_capture
+    from desktop.core.edit.redact import Edit, edit_capture
 
     seq = forge_outside_capture(closed_case, how)
     before = sorted((closed_case / "derived").iterdir())
@@ -445,7 +445,7 @@ def test_a_timestamp_token_that_is_a_fifo_or_a_link_is_not_read(
 
 
 def test_export_stops_at_a_link_in_the_case(closed_case: Path, tmp_path: Path) -> None:
-    from desktop.core.report.bundle import BundleError, export_bundle
+    from desktop.core.export.bundle import BundleError, export_bundle
 
     original = original_of(closed_case)
     move_out_and_link(original, tmp_path / "elsewhere" / original.name)  # the hash still matches
@@ -459,8 +459,8 @@ def test_no_derived_file_stays_when_logging_it_fails(
     closed_case: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     from desktop.core.analysis.record import analyze_capture
+    from desktop.core.edit.redact import Edit, edit_capture
     from desktop.core.errors import DiskFullError
-    from desktop.core.redact import Edit, edit_capture
 
     (import_event,) = events_of(closed_case, "import")
     before = sorted((closed_case / "derived").iterdir())
@@ -530,8 +530,8 @@ def test_a_planted_owner_link_neither_writes_outside_nor_stops_the_case(
 def test_a_linked_exports_folder_does_not_take_reports_or_bundles_out(
     closed_case: Path, tmp_path: Path
 ) -> None:
-    from desktop.core.report.bundle import export_bundle
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.bundle import export_bundle
+    from desktop.core.export.pdf import build_report
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -553,7 +553,7 @@ def test_the_script_in_verify_txt_reads_nothing_outside_the_bundle(
     import sys
     import zipfile
 
-    from desktop.core.report.bundle import SCRIPT_END, SCRIPT_START, export_bundle
+    from desktop.core.export.bundle import SCRIPT_END, SCRIPT_START, export_bundle
 
     with CaseWriter(closed_case) as writer:
         export_bundle(writer, tmp_path / "bundle.zip")
@@ -579,7 +579,7 @@ def test_a_copy_planted_in_the_report_cache_is_not_shown_as_the_original(
 
     from PIL import Image
 
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.pdf import build_report
 
     (import_event,) = events_of(closed_case, "import")
     digest = import_event.data["file"]["sha256"]
@@ -598,7 +598,7 @@ def test_a_copy_planted_in_the_report_cache_is_not_shown_as_the_original(
 def test_the_report_cache_probe_never_truncates_a_file_outside(
     closed_case: Path, tmp_path: Path
 ) -> None:
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.pdf import build_report
 
     bashrc = tmp_path / "home" / ".bashrc"
     bashrc.parent.mkdir()
@@ -615,7 +615,7 @@ def test_the_report_cache_probe_never_truncates_a_file_outside(
 def test_a_link_planted_as_the_reports_partial_file_is_not_written_through(
     closed_case: Path, tmp_path: Path
 ) -> None:
-    from desktop.core.report.pdf import build_report, partial_path
+    from desktop.core.export.pdf import build_report, partial_path
 
     victim = tmp_path / "home" / "thesis.odt"
     victim.parent.mkdir()

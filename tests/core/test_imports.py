@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from desktop.core.case import CaseWriter
 from desktop.core.errors import ImportRejectedError
-from desktop.core.imports import import_files, inspect_image, safe_file_name
-from desktop.core.log import LOG_NAME
-from desktop.core.verify import verify_case
+from desktop.core.ingest.images import import_files, inspect_image, safe_file_name
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter
+from desktop.core.store.log import LOG_NAME
 from tests.conftest import image_bytes, make_image
 
 
@@ -210,7 +210,7 @@ def test_imported_files_are_named_in_the_log(case: CaseWriter, png_file: Path) -
 def test_another_writer_never_takes_files_a_live_writer_is_importing(
     case: CaseWriter, png_file: Path
 ) -> None:
-    from desktop.core.imports import stage_image
+    from desktop.core.ingest.images import stage_image
 
     staged = stage_image(case.staging_dir, png_file)  # staged, not yet logged
     other = CaseWriter(case.folder)  # a second writer (the CLI while the window imports)

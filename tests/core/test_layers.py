@@ -11,10 +11,10 @@ import pytest
 @pytest.mark.parametrize(
     "module",
     [
-        "desktop.core.case",
-        "desktop.core.log",
-        "desktop.core.verify",
-        "desktop.core.imports",
+        "desktop.core.store.case",
+        "desktop.core.store.log",
+        "desktop.core.proof.verify",
+        "desktop.core.ingest.images",
         "desktop.core.demo",
         "desktop.cli",
         "desktop",

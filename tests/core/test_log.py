@@ -7,9 +7,9 @@ import json
 import os
 from pathlib import Path
 
-from desktop.core.case import CaseWriter, create_case
-from desktop.core.log import GENESIS, LOG_NAME, canonical_json, scan_log
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import GENESIS, LOG_NAME, canonical_json, scan_log
 from tests.conftest import SteppingClock
 
 
@@ -113,7 +113,7 @@ def test_torn_tail_is_reported_then_sealed(case: CaseWriter) -> None:
 
 def test_hashes_taken_from_line_bytes_match_the_canonical_encoding(case: CaseWriter) -> None:
     """Opening a case hashes each line from its bytes; nested "hash" keys must not confuse it."""
-    from desktop.core.log import _line_hash, record_hash
+    from desktop.core.store.log import _line_hash, record_hash
 
     with case.transaction() as tx:
         tx.add("note", {"hash": "0" * 64, "text": '"hash":"x",', "nested": {"hash": 1}}, None)

@@ -17,14 +17,14 @@ from PIL import Image
 from desktop.core.analysis.measure import ControlSpec
 from desktop.core.analysis.record import analyze_capture
 from desktop.core.capture.frame import Rect
-from desktop.core.case import CaseWriter, named_files
+from desktop.core.edit.redact import Edit, edit_capture, withheld_files
 from desktop.core.errors import UsageError
-from desktop.core.imports import import_files
-from desktop.core.log import scan_log
-from desktop.core.redact import Edit, edit_capture, withheld_files
-from desktop.core.report.bundle import SCRIPT_END, SCRIPT_START, export_bundle, verify_bundle
-from desktop.core.report.pdf import build_report
-from desktop.core.verify import verify_case
+from desktop.core.export.bundle import SCRIPT_END, SCRIPT_START, export_bundle, verify_bundle
+from desktop.core.export.pdf import build_report
+from desktop.core.ingest.images import import_files
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, named_files
+from desktop.core.store.log import scan_log
 
 # A secret painted in a colour nothing else in the picture has: (11, 200, 77).
 SECRET = (11, 200, 77)

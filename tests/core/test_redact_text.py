@@ -16,13 +16,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from desktop.core.analysis.record import analyze_capture
 from desktop.core.analysis.text import TEXT_KIND, shown_analysis, text_entry
-from desktop.core.case import CaseWriter, named_files
-from desktop.core.imports import import_files
-from desktop.core.log import Event, scan_log
-from desktop.core.redact import Edit, edit_capture, redactions_by_capture, withheld_files
-from desktop.core.report.bundle import export_bundle, verify_bundle
-from desktop.core.report.model import build_model
-from desktop.core.report.pdf import build_report
+from desktop.core.edit.redact import Edit, edit_capture, redactions_by_capture, withheld_files
+from desktop.core.export.bundle import export_bundle, verify_bundle
+from desktop.core.export.model import build_model
+from desktop.core.export.pdf import build_report
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import CaseWriter, named_files
+from desktop.core.store.log import Event, scan_log
 from resources import resource_path
 
 SECRET = "Cancel plan 4242-9999"

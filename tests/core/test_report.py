@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.demo import build_demo_case
 from desktop.core.errors import EvidenceError
-from desktop.core.imports import import_files
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.report.pdf import build_report
+from desktop.core.export.pdf import build_report
+from desktop.core.ingest.images import import_files
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.conftest import image_bytes
 
 

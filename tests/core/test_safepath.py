@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.safepath import (
+from desktop.core.proof.safepath import (
     UnsafePathError,
     inside_or_none,
     is_safe_relative,

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from desktop.core.case import CASE_JSON, CaseWriter, named_files, read_case_info
 from desktop.core.errors import EvidenceError
-from desktop.core.log import LOG_NAME, Event, record_hash, scan_log
-from desktop.core.strictjson import MAX_DEPTH, StrictJSONError, strict_loads
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CASE_JSON, CaseWriter, named_files, read_case_info
+from desktop.core.store.log import LOG_NAME, Event, record_hash, scan_log
+from desktop.core.store.strictjson import MAX_DEPTH, StrictJSONError, strict_loads
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
 

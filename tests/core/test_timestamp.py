@@ -26,12 +26,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-import desktop.core.verify
-from desktop.core.case import CaseWriter, create_case
+import desktop.core.proof.verify
 from desktop.core.errors import DiskFullError, UsageError
-from desktop.core.fsutil import os_error_to_evidence, write_new_file
-from desktop.core.log import LOG_NAME, Event, scan_log
-from desktop.core.timestamp import (
+from desktop.core.proof.timestamp import (
     TimestampError,
     TimestampHTTPError,
     TimestampRejectedError,
@@ -42,7 +39,10 @@ from desktop.core.timestamp import (
     request_timestamp,
     verify_timestamps,
 )
-from desktop.core.verify import verify_case
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.durable import os_error_to_evidence, write_new_file
+from desktop.core.store.log import LOG_NAME, Event, scan_log
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 POLICY = "1.3.6.1.4.1.99999.1.2"
@@ -577,7 +577,7 @@ def _forge_from(source: CaseWriter, event: Event, folder: Path) -> Path:
 
 
 @pytest.mark.skipif(
-    "desktop.core.timestamp" not in inspect.getsource(desktop.core.verify),
+    "desktop.core.proof.timestamp" not in inspect.getsource(desktop.core.proof.verify),
     reason="verify_case does not check timestamps yet",
 )
 def test_verify_case_reports_a_forged_timestamp(
@@ -618,8 +618,8 @@ def test_importing_and_verifying_without_timestamps_stays_light(tmp_path: Path) 
     create_case(tmp_path / "plain", title="no timestamps")
     code = (
         "import sys; from pathlib import Path; "
-        "from desktop.core.log import LOG_NAME, scan_log; "
-        "from desktop.core.timestamp import verify_timestamps; "
+        "from desktop.core.store.log import LOG_NAME, scan_log; "
+        "from desktop.core.proof.timestamp import verify_timestamps; "
         f"folder = Path({str(tmp_path / 'plain')!r}); "
         "assert verify_timestamps(folder, scan_log(folder / LOG_NAME).events) == []; "
         "heavy = [m for m in ('asn1crypto', 'cryptography', 'urllib.request') "

@@ -22,14 +22,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-import desktop.core.timestamp
-from desktop.core.case import CaseWriter, create_case
-from desktop.core.clock import SystemClock
+import desktop.core.proof.timestamp
 from desktop.core.errors import UsageError
-from desktop.core.log import LOG_NAME, scan_log
-from desktop.core.timestamp import request_timestamp
-from desktop.core.tsa_trust import load_root_file, trust_roots
-from desktop.core.verify import verify_case
+from desktop.core.proof.timestamp import request_timestamp
+from desktop.core.proof.tsa_trust import load_root_file, trust_roots
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.clock import SystemClock
+from desktop.core.store.log import LOG_NAME, scan_log
 from tests.core.test_timestamp import Authority, Keys, Server, make_keys, no_proxy
 
 __all__ = ["no_proxy"]  # a fixture, used by name
@@ -335,7 +335,7 @@ def test_a_token_far_from_the_logs_clock_is_flagged(
 
     report = verify_case(writer.folder)
 
-    assert desktop.core.timestamp.CLOCK_TOLERANCE_SECONDS == TEN_MINUTES
+    assert desktop.core.proof.timestamp.CLOCK_TOLERANCE_SECONDS == TEN_MINUTES
     assert report.ok  # a wrong clock is a warning beside the timestamp, not a failure
     [shown] = report.timestamps
     assert [w["kind"] for w in shown["warnings"]] == kinds
@@ -628,7 +628,7 @@ def _pdf_words(path: Path) -> str:
 def test_the_report_calls_a_timestamp_trusted_only_with_its_root(
     case: CaseWriter, served: Any, keys: Keys, tmp_path: Path
 ) -> None:
-    from desktop.core.report.pdf import build_report
+    from desktop.core.export.pdf import build_report
 
     _, server = served(keys)
     case.add_note("the cancel page loops back to the offers")
@@ -663,7 +663,7 @@ def test_the_report_calls_a_timestamp_trusted_only_with_its_root(
 
 @pytest.fixture
 def fresh_system_roots() -> Iterator[None]:
-    from desktop.core import tsa_trust
+    from desktop.core.proof import tsa_trust
 
     tsa_trust.system_roots.cache_clear()
     yield
@@ -673,7 +673,7 @@ def fresh_system_roots() -> Iterator[None]:
 def test_the_systems_roots_are_read_and_certifi_is_the_fallback(
     fresh_system_roots: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.core import tsa_trust
+    from desktop.core.proof import tsa_trust
 
     if sys.platform.startswith("linux") and ssl_cafile() is not None:
         found, source = tsa_trust.system_roots()
@@ -698,7 +698,7 @@ def test_windows_roots_are_those_trusted_for_timestamping(
 ) -> None:
     import ssl
 
-    from desktop.core import tsa_trust
+    from desktop.core.proof import tsa_trust
 
     other = make_keys("ecdsa").ca_cert
     store = [
@@ -722,7 +722,7 @@ def test_windows_roots_are_those_trusted_for_timestamping(
 def test_a_bundle_calls_its_timestamp_trusted_only_with_its_root(
     case: CaseWriter, served: Any, keys: Keys, tmp_path: Path
 ) -> None:
-    from desktop.core.report.bundle import export_bundle, verify_bundle
+    from desktop.core.export.bundle import export_bundle, verify_bundle
 
     _, server = served(keys)
     request_timestamp(case, server.url)

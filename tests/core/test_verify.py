@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.case import CaseWriter, create_case
-from desktop.core.imports import import_files
-from desktop.core.log import LOG_NAME
-from desktop.core.verify import verify_case
+from desktop.core.ingest.images import import_files
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import LOG_NAME
 from tests.conftest import image_bytes
 
 

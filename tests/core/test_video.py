@@ -15,11 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from desktop.core.case import CaseWriter, create_case
 from desktop.core.errors import DiskFullError, ImportRejectedError, UsageError
-from desktop.core.log import LOG_NAME, Event, scan_log
-from desktop.core.verify import verify_case
-from desktop.core.video import (
+from desktop.core.ingest.video import (
     SCENE_THRESHOLD,
     ImportCancelledError,
     KeyframeSelector,
@@ -29,6 +26,9 @@ from desktop.core.video import (
     is_video_path,
     mp4_creation_time,
 )
+from desktop.core.proof.verify import verify_case
+from desktop.core.store.case import CaseWriter, create_case
+from desktop.core.store.log import LOG_NAME, Event, scan_log
 from tests.conftest import image_bytes
 
 WIDTH, HEIGHT, FPS = 360, 780, 10
@@ -383,7 +383,7 @@ def test_missing_files_folders_and_huge_files_are_rejected(
         import_video(case, tmp_path / "missing.mp4")
     with pytest.raises(ImportRejectedError, match="is not a file"):
         import_video(case, tmp_path)
-    monkeypatch.setattr("desktop.core.video.MAX_VIDEO_BYTES", clip.stat().st_size - 1)
+    monkeypatch.setattr("desktop.core.ingest.video.MAX_VIDEO_BYTES", clip.stat().st_size - 1)
     with pytest.raises(ImportRejectedError, match="GiB; a screen recording can be at most"):
         import_video(case, clip)
     assert not any((case.folder / "originals").iterdir())
@@ -427,7 +427,7 @@ def test_cancel_before_the_video_is_saved_adds_nothing(case: CaseWriter, clip: P
 def test_a_failure_mid_way_logs_what_was_made_and_why_it_stopped(
     case: CaseWriter, clip: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.core.fsutil import write_new_file
+    from desktop.core.store.durable import write_new_file
 
     calls = [0]
 
@@ -437,7 +437,7 @@ def test_a_failure_mid_way_logs_what_was_made_and_why_it_stopped(
             raise DiskFullError("The disk holding the case is full.")
         write_new_file(path, data, read_only=read_only)
 
-    monkeypatch.setattr("desktop.core.video.write_new_file", failing)
+    monkeypatch.setattr("desktop.core.ingest.video.write_new_file", failing)
     with pytest.raises(DiskFullError):
         import_video(case, clip)
     events = scan_log(case.folder / LOG_NAME).events

@@ -288,7 +288,7 @@ def test_bar_is_compact(bar: RecordBar) -> None:
 
 
 def test_the_shortest_interval_is_the_capture_cores() -> None:
-    from desktop.core.capture.capture import MIN_INTERVAL_S as CORE_MINIMUM
+    from desktop.core.capture.grab import MIN_INTERVAL_S as CORE_MINIMUM
     from widgets.values import MIN_INTERVAL_S
 
     assert MIN_INTERVAL_S == CORE_MINIMUM

@@ -60,7 +60,7 @@ def load_image(
     data = source if isinstance(source, bytes) else _read(source)
     name = "image" if isinstance(source, bytes) else source.name
     if data[4:8] == b"ftyp":
-        from desktop.core.imports import _heif_support
+        from desktop.core.ingest.images import _heif_support
 
         _heif_support()
     try:

@@ -13,7 +13,7 @@ from typing import Any, Final, Literal
 
 from desktop.core.errors import EvidenceError
 from desktop.core.i18n import tr
-from desktop.core.strictjson import strict_loads
+from desktop.core.store.strictjson import strict_loads
 from resources import resource_path
 
 Role = Literal["promoted", "suppressed"]

@@ -14,11 +14,11 @@ from desktop.core.analysis.engine import AnalysisResult, analyze
 from desktop.core.analysis.image import AnalysisInputError, load_image
 from desktop.core.analysis.measure import ControlSpec
 from desktop.core.analysis.overlay import render_overlay
-from desktop.core.case import DERIVED, CaseWriter, named_files
-from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, Event, scan_log
-from desktop.core.safepath import UnsafePathError, resolve_inside, sha256_inside
+from desktop.core.proof.safepath import UnsafePathError, resolve_inside, sha256_inside
+from desktop.core.store.case import DERIVED, CaseWriter, named_files
+from desktop.core.store.durable import write_new_file
+from desktop.core.store.log import LOG_NAME, Event, scan_log
 
 MEASURABLE = frozenset({"capture", "import", "video_frame"})
 
@@ -110,8 +110,8 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
     result handed back shows it no more than a reader of the case would.
     """
     from desktop.core.analysis.text import TEXT_KIND, hide_redacted, logged_document, text_document
-    from desktop.core.log import canonical_json
-    from desktop.core.redact import redactions_by_capture
+    from desktop.core.edit.redact import redactions_by_capture
+    from desktop.core.store.log import canonical_json
 
     seq, result, overlay = prepared.seq, prepared.result, prepared.overlay
     events = scan_log(writer.log.path, check=False).events

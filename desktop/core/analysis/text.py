@@ -20,7 +20,7 @@ from typing import Any
 from desktop.core.analysis.compare import compare
 from desktop.core.analysis.engine import AnalysisResult
 from desktop.core.i18n import tr
-from desktop.core.log import Event
+from desktop.core.store.log import Event
 
 TEXT_KIND = "ocr_text"
 TEXT_VERSION = 1
@@ -149,7 +149,7 @@ def _refuse_constant(name: str) -> Any:
 
 def load_text(folder: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
     """The text document the entry names, if it is inside the case and has its logged hash."""
-    from desktop.core.safepath import UnsafePathError, read_inside
+    from desktop.core.proof.safepath import UnsafePathError, read_inside
 
     try:
         data = read_inside(folder, str(entry.get("path", "")), limit=TEXT_FILE_LIMIT)

@@ -15,13 +15,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from desktop.core.case import DERIVED, CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError, UsageError
-from desktop.core.fsutil import fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
-from desktop.core.imports import file_claims, safe_file_name, source_name, stat_source
-from desktop.core.log import Event
-from desktop.core.safepath import resolve_inside
+from desktop.core.ingest.images import file_claims, safe_file_name, source_name, stat_source
+from desktop.core.proof.safepath import resolve_inside
+from desktop.core.store.case import DERIVED, CaseWriter, StagedOriginal
+from desktop.core.store.durable import fsync_fd, os_error_to_evidence, write_new_file
+from desktop.core.store.log import Event
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -19,7 +19,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import desktop
-from desktop.core.case import (
+from desktop.core.errors import EvidenceError, UsageError
+from desktop.core.i18n import tr
+from desktop.core.ingest.images import safe_file_name
+from desktop.core.proof.safepath import is_safe_relative, refuse_links_to, resolve_inside
+from desktop.core.proof.tsa_trust import TrustRoots
+from desktop.core.proof.verify import Finding, VerifyReport, links_and_special_files, verify_case
+from desktop.core.store.case import (
     CASE_JSON,
     EXPORTS,
     ORIGINALS,
@@ -29,15 +35,9 @@ from desktop.core.case import (
     NamedFile,
     named_files,
 )
-from desktop.core.errors import EvidenceError, UsageError
-from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence, write_new_file
-from desktop.core.i18n import tr
-from desktop.core.imports import safe_file_name
-from desktop.core.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
-from desktop.core.safepath import is_safe_relative, refuse_links_to, resolve_inside
-from desktop.core.strictjson import strict_loads
-from desktop.core.tsa_trust import TrustRoots
-from desktop.core.verify import Finding, VerifyReport, links_and_special_files, verify_case
+from desktop.core.store.durable import fsync_dir, fsync_fd, os_error_to_evidence, write_new_file
+from desktop.core.store.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
+from desktop.core.store.strictjson import strict_loads
 
 MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -297,7 +297,7 @@ def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> B
         LOG_NAME: _Member(LOG_NAME, _sha256(log_bytes), len(log_bytes), data=log_bytes),
     }
     out_resolved = out.resolve()
-    from desktop.core.redact import withheld_files
+    from desktop.core.edit.redact import withheld_files
 
     to_withhold = withheld_files(events)
     withheld: dict[str, tuple[str, str]] = {}

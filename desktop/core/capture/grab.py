@@ -20,11 +20,11 @@ from desktop.core.capture.checks import FrameCheck, changed_fraction, check_fram
 from desktop.core.capture.errors import CaptureUnavailableError, TargetError
 from desktop.core.capture.frame import CaptureBackend, Frame, Pixels, Rect
 from desktop.core.capture.screens import ScreenLayout
-from desktop.core.case import CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError
-from desktop.core.fsutil import write_durable
 from desktop.core.i18n import tr
-from desktop.core.log import Event
+from desktop.core.store.case import CaseWriter, StagedOriginal
+from desktop.core.store.durable import write_durable
+from desktop.core.store.log import Event
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.log import Event, canonical_json, record_hash
+from desktop.core.store.log import Event, canonical_json, record_hash
 
 log = logging.getLogger(__name__)
 

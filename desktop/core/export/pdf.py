@@ -18,15 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import desktop
-from desktop.core.cachekey import cache_name
-from desktop.core.case import OUTSIDE_CASE
 from desktop.core.errors import EvidenceError
-from desktop.core.fsutil import fsync_dir, fsync_fd, os_error_to_evidence
+from desktop.core.export.fonts import SANS, register_fonts, rich
+from desktop.core.export.model import CaptureEntry, ReportModel, build_model, check_numbering
 from desktop.core.i18n import tr, use_language
-from desktop.core.log import DATA_ERRORS, Event
-from desktop.core.report.fonts import SANS, register_fonts, rich
-from desktop.core.report.model import CaptureEntry, ReportModel, build_model, check_numbering
-from desktop.core.safepath import UnsafePathError, read_inside, refuse_links_to, resolve_inside
+from desktop.core.proof.safepath import (
+    UnsafePathError,
+    read_inside,
+    refuse_links_to,
+    resolve_inside,
+)
+from desktop.core.store.cachekey import cache_name
+from desktop.core.store.case import OUTSIDE_CASE
+from desktop.core.store.durable import fsync_dir, fsync_fd, os_error_to_evidence
+from desktop.core.store.log import DATA_ERRORS, Event
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +69,11 @@ def jpeg_copy(
     inside a redaction are not shown either. The image is read only from inside the case, never
     through a link (UnsafePathError otherwise), and a cached copy counts only as a plain file.
     """
-    from desktop.core.redact import fill_rects, redaction_key
+    from desktop.core.edit.redact import fill_rects, redaction_key
 
     suffix = f"-r{redaction_key(redactions)}" if redactions else ""
     if panel is not None:
-        from desktop.core.log import canonical_json
+        from desktop.core.store.log import canonical_json
 
         suffix += f"-p{hashlib.sha256(canonical_json(panel)).hexdigest()[:12]}"
     target = cache / f"{cache_name('jpeg', name, str(JPEG_LONG_SIDE), suffix)}.jpg"
@@ -827,7 +832,7 @@ def _methods(
         flow.append(heading(tr("Verification problems"), 1, "problems"))
         flow += [p(f"{f.where}: {f.message}", "small") for f in model.verification.problems]
     if model.verification.timestamps:
-        from desktop.core.timestamp import clock_warning_text, timestamp_statement
+        from desktop.core.proof.timestamp import clock_warning_text, timestamp_statement
 
         flow.append(heading(tr("Timestamps"), 1, "timestamps"))
         for shown in model.verification.timestamps:
@@ -1020,7 +1025,7 @@ def build_report(
     register_fonts()
     if _ExhibitMarker is None:
         _reportlab_classes()
-    from desktop.core.tsa_trust import trust_roots
+    from desktop.core.proof.tsa_trust import trust_roots
 
     roots = trust_roots(tsa_roots) if tsa_roots else None  # None: the system's, when needed
     model = build_model(folder, exhibit_prefix=exhibit_prefix, journeys=journeys, tsa_roots=roots)

@@ -18,16 +18,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.case import CaseWriter, StagedOriginal
 from desktop.core.errors import EvidenceError, ImportRejectedError
-from desktop.core.fsutil import write_durable
 from desktop.core.i18n import tr
-from desktop.core.log import Event
-from desktop.core.pngcheck import check_png_pixels
+from desktop.core.ingest.pngcheck import check_png_pixels
+from desktop.core.store.case import CaseWriter, StagedOriginal
+from desktop.core.store.durable import write_durable
+from desktop.core.store.log import Event
 from desktop.core.textsafe import BIDI_CONTROLS
 
 if TYPE_CHECKING:
-    from desktop.core.video import VideoImportResult
+    from desktop.core.ingest.video import VideoImportResult
 
 # A phone screenshot is a few megapixels and a long scrolling capture a few tens; a stitched
 # multi-monitor 8K desktop is about 100. Beyond this, decoding could exhaust memory.
@@ -343,7 +343,7 @@ def import_files(
     Reading, checking, hashing and the staging fsync run on worker threads; the log appends
     go in batches (one write and one fsync each), in the order the files were given.
     """
-    from desktop.core.video import is_video_path
+    from desktop.core.ingest.video import is_video_path
 
     given = list(paths)
     sources = [path for path in given if not is_video_path(path)]
@@ -396,7 +396,7 @@ def _import_videos(
     total: int,
 ) -> None:
     """Screen recordings, one at a time, after the images: each one's keyframes are logged."""
-    from desktop.core.video import ImportCancelledError, import_video
+    from desktop.core.ingest.video import ImportCancelledError, import_video
 
     for source in videos:
         if cancelled and cancelled():

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.analysis.record import find_original
-from desktop.core.case import DERIVED, CaseWriter, named_files
 from desktop.core.errors import UsageError
-from desktop.core.fsutil import write_new_file
 from desktop.core.i18n import tr
-from desktop.core.log import Event
-from desktop.core.safepath import resolve_inside
+from desktop.core.proof.safepath import resolve_inside
+from desktop.core.store.case import DERIVED, CaseWriter, named_files
+from desktop.core.store.durable import write_new_file
+from desktop.core.store.log import Event
 from resources import resource_path
 
 EDIT_KINDS = ("redact", "box", "arrow", "text")
@@ -262,7 +262,7 @@ def edit_capture(
     if not edits:
         raise UsageError(tr("Draw at least one box, arrow, text or redaction first."))
     event, path, digest = find_original(writer.folder, seq)
-    from desktop.core.log import scan_log
+    from desktop.core.store.log import scan_log
 
     width = int(event.data.get("image", {}).get("width") or event.data.get("width") or 0)
     height = int(event.data.get("image", {}).get("height") or event.data.get("height") or 0)

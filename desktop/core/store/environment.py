@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import desktop
-from desktop.core.clock import Clock
+from desktop.core.store.clock import Clock
 
 # Distributions whose versions a reader may need to reproduce a measurement or a report.
 LIBRARIES = (

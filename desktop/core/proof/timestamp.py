@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import desktop
-from desktop.core.case import DERIVED, CaseWriter
 from desktop.core.errors import EvidenceError, UsageError
-from desktop.core.fsutil import os_error_to_evidence, write_new_file
 from desktop.core.i18n import tr
-from desktop.core.log import Event, record_hash
-from desktop.core.safepath import UnsafePathError, read_inside, resolve_inside
-from desktop.core.tsa_trust import TrustRoots
+from desktop.core.proof.safepath import UnsafePathError, read_inside, resolve_inside
+from desktop.core.proof.tsa_trust import TrustRoots
+from desktop.core.store.case import DERIVED, CaseWriter
+from desktop.core.store.durable import os_error_to_evidence, write_new_file
+from desktop.core.store.log import Event, record_hash
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.hashes import HashAlgorithm
     from cryptography.x509 import Certificate
 
-    from desktop.core.verify import Finding
+    from desktop.core.proof.verify import Finding
 
 EVENT_TYPE = "timestamp"
 TOKEN_KIND = "rfc3161"
@@ -670,7 +670,7 @@ def check_timestamps(
         if problems or facts is None:
             continue
         if roots is None:
-            from desktop.core.tsa_trust import trust_roots
+            from desktop.core.proof.tsa_trust import trust_roots
 
             roots = trust_roots()
         root = trusted_root(facts, roots)
@@ -684,8 +684,8 @@ def checked_timestamp(
     folder: Path, event: Event, roots: TrustRoots | None = None
 ) -> dict[str, Any]:
     """describe_timestamp() of a just-logged timestamp event, with its trust and clock checked."""
-    from desktop.core.case import read_case_info
-    from desktop.core.log import LOG_NAME, scan_log
+    from desktop.core.store.case import read_case_info
+    from desktop.core.store.log import LOG_NAME, scan_log
 
     events = scan_log(folder / LOG_NAME, check=False).events
     created = read_case_info(folder).created.get("utc")
@@ -704,7 +704,7 @@ def trusted_root(facts: TokenFacts, roots: TrustRoots) -> Certificate | None:
     """The root of `roots` the token's signer chains to at the token's time, or None."""
     from cryptography import x509
 
-    from desktop.core.tsa_trust import chain_to_root
+    from desktop.core.proof.tsa_trust import chain_to_root
 
     leaf = x509.load_der_x509_certificate(facts.certificate_der)
     others = []
@@ -772,7 +772,7 @@ def _verify_one(
     folder: Path, event: Event, by_seq: dict[int, Event]
 ) -> tuple[list[Finding], TokenFacts | None]:
     """The problems of one timestamp event, and the facts of its token when it verifies."""
-    from desktop.core.verify import Finding
+    from desktop.core.proof.verify import Finding
 
     data = event.data
     entry = _token_entry(data)
@@ -923,7 +923,7 @@ def describe_timestamp(
             offset = round((local - trusted_time).total_seconds(), 3)
     root_sha256 = root_label = None
     if root is not None:
-        from desktop.core.tsa_trust import fingerprint, root_name
+        from desktop.core.proof.tsa_trust import fingerprint, root_name
 
         root_sha256, root_label = fingerprint(root), root_name(root)
     shown: dict[str, Any] = {

@@ -9,7 +9,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.case import (
+from desktop.core.i18n import tr
+from desktop.core.proof.safepath import (
+    UnsafePathError,
+    inside_or_none,
+    is_safe_relative,
+    regular_inside_or_none,
+    resolve_inside,
+    sha256_inside,
+)
+from desktop.core.proof.tsa_trust import TrustRoots
+from desktop.core.store.case import (
     CASE_JSON,
     DERIVED,
     LOCK_NAME,
@@ -20,17 +30,7 @@ from desktop.core.case import (
     named_files,
     read_case_info,
 )
-from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, Event, LogProblem, LogScan, scan_file
-from desktop.core.safepath import (
-    UnsafePathError,
-    inside_or_none,
-    is_safe_relative,
-    regular_inside_or_none,
-    resolve_inside,
-    sha256_inside,
-)
-from desktop.core.tsa_trust import TrustRoots
+from desktop.core.store.log import LOG_NAME, Event, LogProblem, LogScan, scan_file
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class VerifyReport:
     files_checked: int = 0
     last_hash: str | None = None
     problems: list[Finding] = field(default_factory=list)
-    # What each valid RFC 3161 token proves (desktop.core.timestamp.describe_timestamp): its
+    # What each valid RFC 3161 token proves (desktop.core.proof.timestamp.describe_timestamp): its
     # "trusted" is true only when the authority chains to a root the person trusts; its
     # "warnings" name a clock that disagrees with the authority's time (not a failure).
     timestamps: list[dict[str, Any]] = field(default_factory=list)
@@ -145,7 +145,7 @@ def verify_case(
     """Check a case folder completely; never changes anything, never follows a link.
 
     A timestamp is called trusted only when its authority chains to one of `tsa_roots` (by
-    default the system's roots, desktop.core.tsa_trust.trust_roots()).
+    default the system's roots, desktop.core.proof.tsa_trust.trust_roots()).
 
     `withheld` (path -> SHA-256, from a bundle's withheld-sha256.txt) names files a bundle
     left out because they show redacted pixels; such a file may be absent when the log's own
@@ -202,7 +202,7 @@ def verify_case(
     named: set[str] = set()
     justified: dict[str, str] = {}
     if withheld:
-        from desktop.core.redact import withheld_files
+        from desktop.core.edit.redact import withheld_files
 
         justified = withheld_files(scan.events)
     for event in scan.events:
@@ -228,7 +228,7 @@ def verify_case(
 
     # Trusted time: each RFC 3161 token must verify and cover the event it names (offline;
     # asn1crypto and cryptography are imported only when the log has a timestamp event).
-    from desktop.core.timestamp import check_timestamps
+    from desktop.core.proof.timestamp import check_timestamps
 
     created = info.created.get("utc") if info and isinstance(info.created, dict) else None
     stamps = check_timestamps(

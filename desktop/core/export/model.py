@@ -8,14 +8,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop.core.case import ORIGINALS, CaseInfo, named_files, read_case_info
 from desktop.core.errors import UsageError
 from desktop.core.i18n import tr
-from desktop.core.log import LOG_NAME, Event, scan_log
-from desktop.core.safepath import UnsafePathError, inside_or_none, resolve_inside
+from desktop.core.proof.safepath import UnsafePathError, inside_or_none, resolve_inside
+from desktop.core.proof.tsa_trust import TrustRoots
+from desktop.core.proof.verify import VerifyReport, verify_case
+from desktop.core.store.case import ORIGINALS, CaseInfo, named_files, read_case_info
+from desktop.core.store.log import LOG_NAME, Event, scan_log
 from desktop.core.textsafe import has_unsafe
-from desktop.core.tsa_trust import TrustRoots
-from desktop.core.verify import VerifyReport, verify_case
 
 CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -197,7 +197,7 @@ def build_model(
         if event.type == "analysis" and isinstance(event.data.get("capture"), int):
             latest_analysis[int(event.data["capture"])] = event
     from desktop.core.analysis.text import shown_analysis
-    from desktop.core.redact import (
+    from desktop.core.edit.redact import (
         keyframe_scope_text,
         redaction_events_by_capture,
         redactions_by_capture,

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop.core.clock import Clock, clock_check, take_stamp
-from desktop.core.fsutil import CaseLock, fsync_fd, os_error_to_evidence
 from desktop.core.i18n import tr
-from desktop.core.strictjson import strict_loads
+from desktop.core.store.clock import Clock, clock_check, take_stamp
+from desktop.core.store.durable import CaseLock, fsync_fd, os_error_to_evidence
+from desktop.core.store.strictjson import strict_loads
 
 LOG_NAME = "log.jsonl"
 GENESIS = "0" * 64

@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import desktop
-from desktop.core import checkpoint
-from desktop.core.clock import Clock, SystemClock, take_stamp
-from desktop.core.environment import collect_environment
 from desktop.core.errors import (
     CaseExistsError,
     CaseNotFoundError,
@@ -24,15 +21,19 @@ from desktop.core.errors import (
     NoteError,
     UsageError,
 )
-from desktop.core.fsutil import (
+from desktop.core.i18n import tr
+from desktop.core.proof.safepath import inside_or_none, resolve_inside
+from desktop.core.store import checkpoint
+from desktop.core.store.clock import Clock, SystemClock, take_stamp
+from desktop.core.store.durable import (
     READ_ONLY_FILE,
     CaseLock,
     fsync_dir,
     os_error_to_evidence,
     write_new_file,
 )
-from desktop.core.i18n import tr
-from desktop.core.log import (
+from desktop.core.store.environment import collect_environment
+from desktop.core.store.log import (
     LOG_NAME,
     Event,
     EventLog,
@@ -42,8 +43,7 @@ from desktop.core.log import (
     find_event,
     is_file_entry,
 )
-from desktop.core.safepath import inside_or_none, resolve_inside
-from desktop.core.strictjson import strict_loads
+from desktop.core.store.strictjson import strict_loads
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"

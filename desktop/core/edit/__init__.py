@@ -1,0 +1,1 @@
+"""Redaction and annotation of captures, as logged derived images."""

@@ -1,0 +1,1 @@
+"""What leaves the case: the report model, the PDF exhibit and the bundle."""

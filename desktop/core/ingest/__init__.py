@@ -1,0 +1,1 @@
+"""Screenshots and screen recordings brought in from files: checks, claims, keyframes."""

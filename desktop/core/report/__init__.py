@@ -1,1 +1,0 @@
-"""Reports and bundles: the PDF exhibit and the portable evidence bundle."""
