@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.vocab import EventType
 from widgets.values import TimelineItem
 
 log = logging.getLogger(__name__)
@@ -75,23 +76,32 @@ _UPGRADE_WORDS = ("upgrade", "升级")
 _DOWNGRADE_WORDS = ("downgrade", "cancel", "降级", "取消", "退订")
 
 # A symbol drawn where the thumbnail would be, so rows without an image are told apart at a glance.
-_KIND_SYMBOLS = {
-    "note": "✎",
-    "journey": "⇄",
-    "analysis": "⌗",
-    "mark": "⌖",
-    "export": "⎙",
-    "capture_failed": "✕",
-    "capture_skipped": "⤼",
-    "unchanged": "＝",
-    "withdraw": "↶",
-    "timestamp": "⏲",
-    "case_opened": "▣",
-    "environment": "⚙",
-    "video_summary": "▶",
-    "redaction": "▩",
-    "annotation": "✐",
+_KIND_SYMBOLS: dict[str, str] = {
+    EventType.NOTE: "✎",
+    EventType.JOURNEY: "⇄",
+    EventType.ANALYSIS: "⌗",
+    EventType.MARK: "⌖",
+    EventType.EXPORT: "⎙",
+    EventType.CAPTURE_FAILED: "✕",
+    EventType.CAPTURE_SKIPPED: "⤼",
+    EventType.CAPTURE_UNCHANGED: "＝",
+    EventType.WITHDRAW: "↶",
+    EventType.TIMESTAMP: "⏲",
+    EventType.CASE_OPENED: "▣",
+    EventType.ENVIRONMENT: "⚙",
+    EventType.VIDEO_SUMMARY: "▶",
+    EventType.REDACTION: "▩",
+    EventType.ANNOTATION: "✐",
+    EventType.RECOVERED: "⟲",
+    EventType.STAGING_DISCARDED: "⌫",
+    EventType.STAGING_REFUSED: "⊘",
+    EventType.LOG_REPAIRED: "⛭",
 }
+
+
+def kind_symbol(kind: str) -> str:
+    """The symbol a row of this event type shows without a thumbnail ("•" for an unknown type)."""
+    return _KIND_SYMBOLS.get(kind, "•")
 
 
 def journey_color(name: str) -> QColor:
@@ -437,24 +447,28 @@ class TimelineDelegate(QStyledItemDelegate):
     def retranslate(self) -> None:
         """Reload the words (after the language changed)."""
         self._kind_words = {
-            "capture": self.tr("Capture"),
-            "import": self.tr("Import"),
-            "video_frame": self.tr("Keyframe"),
-            "video_summary": self.tr("Video summary"),
-            "note": self.tr("Note"),
-            "journey": self.tr("Journey switch"),
-            "mark": self.tr("Marked control"),
-            "analysis": self.tr("Analysis"),
-            "export": self.tr("Report/Export"),
-            "unchanged": self.tr("Unchanged screen"),
-            "capture_failed": self.tr("Failed capture"),
-            "capture_skipped": self.tr("Skipped capture"),
-            "withdraw": self.tr("Withdrawal"),
-            "redaction": self.tr("Redaction"),
-            "annotation": self.tr("Annotation"),
-            "timestamp": self.tr("Timestamp"),
-            "case_opened": self.tr("Case opened"),
-            "environment": self.tr("Environment"),
+            EventType.CAPTURE: self.tr("Capture"),
+            EventType.IMPORT: self.tr("Import"),
+            EventType.VIDEO_FRAME: self.tr("Keyframe"),
+            EventType.VIDEO_SUMMARY: self.tr("Video summary"),
+            EventType.NOTE: self.tr("Note"),
+            EventType.JOURNEY: self.tr("Journey switch"),
+            EventType.MARK: self.tr("Marked control"),
+            EventType.ANALYSIS: self.tr("Analysis"),
+            EventType.EXPORT: self.tr("Report/Export"),
+            EventType.CAPTURE_UNCHANGED: self.tr("Unchanged screen"),
+            EventType.CAPTURE_FAILED: self.tr("Failed capture"),
+            EventType.CAPTURE_SKIPPED: self.tr("Skipped capture"),
+            EventType.WITHDRAW: self.tr("Withdrawal"),
+            EventType.REDACTION: self.tr("Redaction"),
+            EventType.ANNOTATION: self.tr("Annotation"),
+            EventType.TIMESTAMP: self.tr("Timestamp"),
+            EventType.CASE_OPENED: self.tr("Case opened"),
+            EventType.ENVIRONMENT: self.tr("Environment"),
+            EventType.RECOVERED: self.tr("Recovered import"),
+            EventType.STAGING_DISCARDED: self.tr("Discarded staging"),
+            EventType.STAGING_REFUSED: self.tr("Refused staging"),
+            EventType.LOG_REPAIRED: self.tr("Log repaired"),
         }
         self._labels.clear()
 
@@ -691,11 +705,11 @@ class TimelineDelegate(QStyledItemDelegate):
     def _paint_symbol(
         self, painter: QPainter, box: QRect, item: TimelineItem, palette: QPalette, fonts: _Fonts
     ) -> None:
-        symbol = _KIND_SYMBOLS.get(item.kind, "•")
+        symbol = kind_symbol(item.kind)
         side = 34
         circle = QRect(0, 0, side, side)
         circle.moveCenter(box.center())
-        failed = item.kind == "capture_failed"
+        failed = item.kind == EventType.CAPTURE_FAILED
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(
             QColor("#fbe4e4") if failed else palette.color(QPalette.ColorRole.AlternateBase)
@@ -944,7 +958,7 @@ class TimelineView(QWidget):
             return
         if item.image_path:
             self.capture_selected.emit(item.seq)
-        if item.kind == "note":
+        if item.kind == EventType.NOTE:
             self.note_selected.emit(item.seq)
 
     def _activated(self, index: QModelIndex) -> None:

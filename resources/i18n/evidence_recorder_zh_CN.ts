@@ -1464,6 +1464,22 @@ colour</source>
         <translation>运行环境</translation>
     </message>
     <message>
+        <source>Recovered import</source>
+        <translation>已恢复的导入</translation>
+    </message>
+    <message>
+        <source>Discarded staging</source>
+        <translation>已丢弃的暂存</translation>
+    </message>
+    <message>
+        <source>Refused staging</source>
+        <translation>已拒收的暂存</translation>
+    </message>
+    <message>
+        <source>Log repaired</source>
+        <translation>日志已修复</translation>
+    </message>
+    <message>
         <source>On #{seq}: {text}</source>
         <translation>关于 #{seq}：{text}</translation>
     </message>
