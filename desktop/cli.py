@@ -16,6 +16,7 @@ import desktop
 from desktop.core.errors import EvidenceError, UsageError
 from desktop.core.i18n import set_language, tr
 from desktop.core.textsafe import json_printable, printable
+from desktop.vocab import EDITS, EventType, Role, TargetKind
 
 log = logging.getLogger(__name__)
 # No wait or interval beyond a day (time.sleep() overflows on huge values), no interval
@@ -590,12 +591,12 @@ def _capture_target(args: argparse.Namespace) -> Any:
     from desktop.core.capture.screens import parse_region
 
     if args.monitor is not None:
-        return CaptureTarget("monitor", monitor=args.monitor)
+        return CaptureTarget(TargetKind.MONITOR, monitor=args.monitor)
     if args.region is not None:
-        return CaptureTarget("region", region=parse_region(args.region))
+        return CaptureTarget(TargetKind.REGION, region=parse_region(args.region))
     if args.window is not None:
-        return CaptureTarget("window", window=args.window)
-    return CaptureTarget("screen")
+        return CaptureTarget(TargetKind.WINDOW, window=args.window)
+    return CaptureTarget(TargetKind.SCREEN)
 
 
 def _word(kind: str) -> str:
@@ -605,9 +606,9 @@ def _word(kind: str) -> str:
         "region": tr("region"),
         "window": tr("window"),
         "skipped": tr("skipped"),
-        "promoted": tr("promoted"),
-        "suppressed": tr("suppressed"),
-        "other": tr("other"),
+        Role.PROMOTED: tr("promoted"),
+        Role.SUPPRESSED: tr("suppressed"),
+        Role.OTHER: tr("other"),
         "failed": tr("failed"),
     }
     return words.get(kind, kind)
@@ -823,7 +824,7 @@ def _summary(event_type: str, data: dict[str, object]) -> str:
 
 
 def _summary_of(event_type: str, data: dict[str, object]) -> str:
-    if event_type == "note":
+    if event_type == EventType.NOTE:
         text = str(data.get("text", "")).replace("\n", " ")
         extra = []
         if data.get("attached_to") is not None:
@@ -836,11 +837,11 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
         file = data["file"]
         assert isinstance(file, dict)
         return f"{file['path']}  sha256:{str(file['sha256'])[:16]}…"
-    if event_type == "journey":
+    if event_type == EventType.JOURNEY:
         return str(data.get("name"))
-    if event_type == "mark":
+    if event_type == EventType.MARK:
         return f'@#{data.get("capture")} {_word(str(data.get("role")))} "{data.get("label")}"'
-    if event_type == "analysis":
+    if event_type == EventType.ANALYSIS:
         from desktop.core.analysis.compare import logged_ratio
 
         result = data.get("result")
@@ -855,9 +856,9 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
             for c in comparisons
         ]
         return f"@#{data.get('capture')} " + "; ".join(parts)
-    if event_type == "withdraw":
+    if event_type == EventType.WITHDRAW:
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
-    if event_type in ("redaction", "annotation"):
+    if event_type in EDITS:
         edits = data.get("edits")
         removed = (
             sum(1 for e in edits if isinstance(e, dict) and e.get("kind") == "redact")
@@ -871,7 +872,7 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
                 count=removed,
                 reason=data.get("reason"),
             )
-            if event_type == "redaction"
+            if event_type == EventType.REDACTION
             else tr(
                 "@#{capture} annotated: {reason}",
                 capture=data.get("capture"),
@@ -882,16 +883,16 @@ def _summary_of(event_type: str, data: dict[str, object]) -> str:
 
         scope = keyframe_scope_text(data)
         return f"{text}. {scope}" if scope else text
-    if event_type == "timestamp":
+    if event_type == EventType.TIMESTAMP:
         return tr(
             "covers #{seq}, {time} by {tsa}",
             seq=data.get("covers_seq"),
             time=data.get("gen_time"),
             tsa=data.get("tsa_name"),
         )
-    if event_type == "case_opened":
+    if event_type == EventType.CASE_OPENED:
         return str(data.get("title"))
-    if event_type == "environment":
+    if event_type == EventType.ENVIRONMENT:
         os_info = data.get("os")
         return str(os_info.get("platform")) if isinstance(os_info, dict) else ""
     return ""

@@ -33,7 +33,7 @@ class EventType(StrEnum):
 # Events that carry a screen image of their own (shown as a thumbnail, measurable).
 CAPTURES = frozenset({EventType.CAPTURE, EventType.IMPORT, EventType.VIDEO_FRAME})
 # Events whose subject is a captured or imported original (a note may be attached to them).
-ORIGINALS = frozenset({EventType.CAPTURE, EventType.IMPORT})
+ORIGINAL_EVENTS = frozenset({EventType.CAPTURE, EventType.IMPORT})
 # Events that may be withdrawn, with a reason, by a later event.
 WITHDRAWABLE = frozenset({EventType.CAPTURE, EventType.IMPORT, EventType.NOTE})
 # Events that write a derived (redacted or annotated) image of a capture.

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from desktop import vocab
-from desktop.vocab import CAPTURES, EDITS, ORIGINALS, WITHDRAWABLE, EventType
+from desktop.vocab import CAPTURES, EDITS, ORIGINAL_EVENTS, WITHDRAWABLE, EventType
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def test_the_names_equal_the_bytes_the_log_holds() -> None:
     assert str(EventType.CAPTURE_UNCHANGED) == "capture_unchanged"
     assert f"{EventType.VIDEO_FRAME}" == "video_frame"
     assert {"capture", "import", "video_frame"} == CAPTURES
-    assert {"capture", "import"} == ORIGINALS
+    assert {"capture", "import"} == ORIGINAL_EVENTS
     assert {"capture", "import", "note"} == WITHDRAWABLE
     assert {"redaction", "annotation"} == EDITS
     assert str(vocab.Role.PROMOTED) == "promoted" and str(vocab.TargetKind.REGION) == "region"

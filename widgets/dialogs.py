@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.vocab import TargetKind
 from widgets.values import MIN_INTERVAL_S
 
 # Red and green that stay readable on light and dark window backgrounds.
@@ -736,7 +737,7 @@ class VerifyDialog(QDialog):
 # --------------------------------------------------------------------------------------------
 # Settings
 
-CAPTURE_TARGETS = ("screen", "monitor", "window", "region")
+CAPTURE_TARGETS = tuple(TargetKind)
 LANGUAGES = ("system", "en", "zh")
 
 

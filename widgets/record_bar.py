@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.vocab import STANDARD_JOURNEYS, Journey, TargetKind
 from widgets.values import MIN_INTERVAL_S
 
-TARGET_KINDS = ("screen", "monitor", "window", "region")
-BUILT_IN_JOURNEYS = ("upgrade", "downgrade")
+TARGET_KINDS = tuple(TargetKind)
+BUILT_IN_JOURNEYS = STANDARD_JOURNEYS
 MAX_DELAY_S = 30
 MAX_INTERVAL_S = 3600.0
 _MONITOR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -308,9 +309,9 @@ class RecordBar(QWidget):
         self._show_status()
 
     def _journey_text(self, name: str) -> str:
-        if name == "upgrade":
+        if name == Journey.UPGRADE:
             return self.tr("Upgrade")
-        if name == "downgrade":
+        if name == Journey.DOWNGRADE:
             return self.tr("Downgrade")
         return name
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("promoted", "suppressed", "other")
+from desktop.vocab import Role
+
+ROLES = tuple(Role)
 # The shortest interval capture period; the capture core refuses less (a test keeps them equal).
 MIN_INTERVAL_S = 0.5
 

@@ -60,11 +60,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.vocab import Role
 from widgets.values import ROLES, Annotation, Box, ComparisonRow, ControlRow, Mark
 
 log = logging.getLogger(__name__)
 
-ROLE_COLORS = {"promoted": "#e8590c", "suppressed": "#1c7ed6", "other": "#868e96"}
+ROLE_COLORS: dict[str, str] = {
+    Role.PROMOTED: "#e8590c",
+    Role.SUPPRESSED: "#1c7ed6",
+    Role.OTHER: "#868e96",
+}
 ANNOTATION_COLOR = "#e03131"
 TOOLS = ("pan", "mark", "box", "arrow", "text", "redact")
 RECT_TOOLS = ("mark", "box", "redact")
@@ -80,7 +85,7 @@ Z_IMAGE, Z_OVERLAY, Z_REDACT, Z_ANNOTATION, Z_MARK, Z_TAG, Z_RUBBER = 0, 1, 2, 3
 
 def role_color(role: str) -> QColor:
     """The colour a role is drawn in everywhere (viewer outlines, table swatches)."""
-    return QColor(ROLE_COLORS.get(role, ROLE_COLORS["other"]))
+    return QColor(ROLE_COLORS.get(role, ROLE_COLORS[Role.OTHER]))
 
 
 def _cosmetic_pen(
@@ -206,7 +211,7 @@ class _Canvas(QGraphicsView):
             return
         self._press_view = event.position()
         self._press_scene = self._scene_point(event.position())
-        color = QColor(ANNOTATION_COLOR) if self.tool != "mark" else role_color("promoted")
+        color = QColor(ANNOTATION_COLOR) if self.tool != "mark" else role_color(Role.PROMOTED)
         pen = _cosmetic_pen(color, 1.5, Qt.PenStyle.DashLine)
         if self.tool == "arrow":
             self._rubber = QGraphicsLineItem(QLineF(self._press_scene, self._press_scene))
@@ -710,10 +715,10 @@ class ImageViewer(QWidget):
                 self._mark_items.append(item)
 
     def _role_name(self, role: str) -> str:
-        names = {
-            "promoted": self.tr("Promoted"),
-            "suppressed": self.tr("Suppressed"),
-            "other": self.tr("Other"),
+        names: dict[str, str] = {
+            Role.PROMOTED: self.tr("Promoted"),
+            Role.SUPPRESSED: self.tr("Suppressed"),
+            Role.OTHER: self.tr("Other"),
         }
         return names.get(role, role)
 
@@ -823,22 +828,22 @@ class MarkDialog(QDialog):
         self,
         parent: QWidget | None,
         suggestions: list[str],
-        role: str = "promoted",
+        role: str = Role.PROMOTED,
         label: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Mark control"))
         self.setAccessibleName(self.tr("Mark control"))
         choices = {
-            "promoted": (
+            Role.PROMOTED: (
                 self.tr("&Promoted"),
                 self.tr("The option the company pushes (Upgrade, Keep my plan)"),
             ),
-            "suppressed": (
+            Role.SUPPRESSED: (
                 self.tr("&Suppressed"),
                 self.tr("The option it hides or discourages (Downgrade, Cancel)"),
             ),
-            "other": (
+            Role.OTHER: (
                 self.tr("O&ther"),
                 self.tr("Anything else worth measuring (a banner, a notice)"),
             ),
@@ -925,14 +930,14 @@ class MarkDialog(QDialog):
 
     def mark(self, box: Box) -> Mark:
         """The Mark the dialog describes, for this rectangle."""
-        return Mark(label=self.label(), role=self.role() or "other", box=box, source="user")
+        return Mark(label=self.label(), role=self.role() or Role.OTHER, box=box, source="user")
 
     @staticmethod
     def ask(
         parent: QWidget | None,
         box: Box,
         suggestions: list[str],
-        role: str = "promoted",
+        role: str = Role.PROMOTED,
         label: str = "",
     ) -> Mark | None:
         """Run the dialog; the Mark, or None when cancelled."""
@@ -1057,10 +1062,10 @@ class MeasurementPanel(QWidget):
         self.clear()
 
     def _role_name(self, role: str) -> str:
-        names = {
-            "promoted": self.tr("Promoted"),
-            "suppressed": self.tr("Suppressed"),
-            "other": self.tr("Other"),
+        names: dict[str, str] = {
+            Role.PROMOTED: self.tr("Promoted"),
+            Role.SUPPRESSED: self.tr("Suppressed"),
+            Role.OTHER: self.tr("Other"),
         }
         return names.get(role, role)
 

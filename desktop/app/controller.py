@@ -35,6 +35,7 @@ from desktop.core.proof.safepath import (
 )
 from desktop.core.store.case import CaseWriter, create_case, named_files
 from desktop.core.store.log import DATA_ERRORS, Event
+from desktop.vocab import STANDARD_JOURNEYS, EventType, Role, TargetKind
 from widgets.dialogs import (
     NewCaseDialog,
     NewCaseValues,
@@ -441,7 +442,7 @@ class Controller(QObject):
         session.interval_running.connect(self._interval_running)
         self.capture_count = 0
         self.last_capture = None
-        self.journeys = ["upgrade", "downgrade"]
+        self.journeys = list(STANDARD_JOURNEYS)
         self.active_journey = None
         self.marks.clear()
         self.analyses.clear()
@@ -487,8 +488,8 @@ class Controller(QObject):
             # A withdrawal or a measurement changes an earlier row: the model replaces rows
             # whose seq it already lists.
             new = {e.seq for e in events}
-            changed = {e.data.get("target") for e in events if e.type == "withdraw"}
-            changed |= {e.data.get("capture") for e in events if e.type == "analysis"}
+            changed = {e.data.get("target") for e in events if e.type == EventType.WITHDRAW}
+            changed |= {e.data.get("capture") for e in events if e.type == EventType.ANALYSIS}
             earlier = [session.by_seq[s] for s in changed if s in session.by_seq and s not in new]
             before = timeline_items(earlier, session.folder, session.withdrawn, session.measured)
             timeline.append_items(before + items)
@@ -497,10 +498,10 @@ class Controller(QObject):
                 self.journeys.append(event.journey)
             if event.journey:
                 self.active_journey = event.journey
-            if event.type == "capture":
+            if event.type == EventType.CAPTURE:
                 self.capture_count += 1
                 self.last_capture = event
-            elif event.type == "analysis":
+            elif event.type == EventType.ANALYSIS:
                 seq, files = event.data.get("capture"), named_files(event)
                 if not isinstance(seq, int) or not files:
                     continue  # a doctored line: `verify` names it; the window shows the rest
@@ -509,11 +510,11 @@ class Controller(QObject):
                 if overlay is not None:  # never a file outside the case, never a FIFO
                     self.overlays[seq] = str(overlay)
         # A redaction hides text in analyses made before it (of every keyframe it covers).
-        redacting = any(event.type == "redaction" for event in events)
+        redacting = any(event.type == EventType.REDACTION for event in events)
         measured = {
             e.data["capture"]
             for e in events
-            if e.type == "analysis" and isinstance(e.data.get("capture"), int)
+            if e.type == EventType.ANALYSIS and isinstance(e.data.get("capture"), int)
         }
         if redacting or measured:
             from desktop.core.edit.redact import redactions_by_capture
@@ -559,24 +560,24 @@ class Controller(QObject):
 
     # -- recording --------------------------------------------------------------------------
     def _target(self, request: CaptureRequest, region: Box | None = None) -> CaptureTarget:
-        if request.target == "monitor":
-            return CaptureTarget("monitor", monitor=request.monitor_index or 1)
-        if request.target == "window":
+        if request.target == TargetKind.MONITOR:
+            return CaptureTarget(TargetKind.MONITOR, monitor=request.monitor_index or 1)
+        if request.target == TargetKind.WINDOW:
             if not request.window_id:
                 from desktop.core.errors import UsageError
 
                 raise UsageError(tr("Choose the window to capture in the list first."))
-            return CaptureTarget("window", window=request.window_id)
-        if request.target == "region" and region is not None:
+            return CaptureTarget(TargetKind.WINDOW, window=request.window_id)
+        if request.target == TargetKind.REGION and region is not None:
             return CaptureTarget(
-                "region", region=Rect(region.x, region.y, region.width, region.height)
+                TargetKind.REGION, region=Rect(region.x, region.y, region.width, region.height)
             )
-        return CaptureTarget("screen")
+        return CaptureTarget(TargetKind.SCREEN)
 
     def capture(self, request: CaptureRequest) -> None:
         if self.session is None:
             return
-        if request.target == "region":
+        if request.target == TargetKind.REGION:
             self._pick_region(request)
             return
         try:
@@ -584,7 +585,7 @@ class Controller(QObject):
         except Exception as error:  # noqa: BLE001 - a UsageError with words for the person
             self.tell(str(error))
             return
-        self._capture_target(target, hide=request.target != "window")
+        self._capture_target(target, hide=request.target != TargetKind.WINDOW)
 
     def _pick_region(self, request: CaptureRequest) -> None:
         selector = RegionSelector()
@@ -783,9 +784,9 @@ class Controller(QObject):
             for control in self.results.get(seq, {}).get("controls", []):
                 if control.get("ocr_text"):
                     suggestions.append(str(control["ocr_text"]))
-            has_promoted = any(m.role == "promoted" for m in self.marks.get(seq, []))
+            has_promoted = any(m.role == Role.PROMOTED for m in self.marks.get(seq, []))
             mark = MarkDialog.ask(
-                self.window, box, suggestions, "suppressed" if has_promoted else "promoted"
+                self.window, box, suggestions, Role.SUPPRESSED if has_promoted else Role.PROMOTED
             )
             if mark is not None:
                 self.add_mark(seq, mark)
@@ -888,7 +889,7 @@ class Controller(QObject):
         self.window.edits_bar.set_count(
             len(edits),
             sum(e.kind == "redact" for e in edits),
-            keyframe=shown is not None and shown.type == "video_frame",
+            keyframe=shown is not None and shown.type == EventType.VIDEO_FRAME,
         )
 
     def discard_edits(self) -> None:
@@ -1115,7 +1116,7 @@ class Controller(QObject):
             from desktop.core.errors import EvidenceError
 
             last = writer.last_event
-            if last is None or last.type == "timestamp":
+            if last is None or last.type == EventType.TIMESTAMP:
                 return None  # nothing new to timestamp
             try:
                 return _stamp_and_check(writer, url, roots, timeout=SESSION_STAMP_TIMEOUT_S)

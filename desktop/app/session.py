@@ -26,11 +26,10 @@ from desktop.core.i18n import current_language, tr
 from desktop.core.proof.safepath import regular_inside_or_none
 from desktop.core.store.case import CaseWriter, named_files
 from desktop.core.store.log import DATA_ERRORS, LOG_NAME, Event, scan_bytes
+from desktop.vocab import CAPTURE_MISSES, CAPTURES, EDITS, EventType, Role
 from widgets.values import TimelineItem
 
 log = logging.getLogger(__name__)
-
-IMAGE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 
 def describe_event(event: Event) -> str:
@@ -43,41 +42,45 @@ def describe_event(event: Event) -> str:
 
 def _describe(event: Event) -> str:
     data = event.data
-    if event.type == "note":
+    if event.type == EventType.NOTE:
         return str(data.get("text", ""))
-    if event.type == "journey":
+    if event.type == EventType.JOURNEY:
         return str(data.get("name", ""))
-    if event.type == "capture":
+    if event.type == EventType.CAPTURE:
         capture = data.get("capture", {})
         target = capture.get("target", {}).get("kind", "")
         title = capture.get("window", {}).get("title") if isinstance(capture, dict) else None
         rect = capture.get("rect", [])
         size = f"{rect[2]}×{rect[3]}" if len(rect) == 4 else ""
         return " · ".join(part for part in (target, title or "", size) if part)
-    if event.type == "import":
+    if event.type == EventType.IMPORT:
         return str(data.get("source", {}).get("name", ""))
-    if event.type == "video_frame":
+    if event.type == EventType.VIDEO_FRAME:
         return tr("frame at {time:.1f} s", time=float(data.get("time_s", 0.0) or 0.0))
-    if event.type == "capture_unchanged":
+    if event.type == EventType.CAPTURE_UNCHANGED:
         return tr("unchanged since #{seq}", seq=data.get("same_as"))
-    if event.type in ("capture_failed", "capture_skipped"):
+    if event.type in CAPTURE_MISSES:
         return str(data.get("reason", ""))
-    if event.type == "mark":
-        roles = {"promoted": tr("promoted"), "suppressed": tr("suppressed"), "other": tr("other")}
+    if event.type == EventType.MARK:
+        roles: dict[str, str] = {
+            Role.PROMOTED: tr("promoted"),
+            Role.SUPPRESSED: tr("suppressed"),
+            Role.OTHER: tr("other"),
+        }
         role = roles.get(str(data.get("role")), str(data.get("role", "")))
         return f"{data.get('label', '')} ({role}) #{data.get('capture')}"
-    if event.type == "analysis":
+    if event.type == EventType.ANALYSIS:
         comparisons = data.get("result", {}).get("comparisons", [])
         if comparisons:
             key = "statements_zh" if current_language() == "zh" else "statements"
             sentences = comparisons[0].get(key) or comparisons[0].get("statements") or [""]
             return str(sentences[0])
         return tr("measured #{seq}", seq=data.get("capture"))
-    if event.type == "export":
+    if event.type == EventType.EXPORT:
         return str(data.get("path", ""))
-    if event.type == "withdraw":
+    if event.type == EventType.WITHDRAW:
         return tr("#{seq} withdrawn: {reason}", seq=data.get("target"), reason=data.get("reason"))
-    if event.type in ("redaction", "annotation"):
+    if event.type in EDITS:
         from desktop.core.edit.redact import keyframe_scope_text
 
         scope = keyframe_scope_text(data)
@@ -94,7 +97,7 @@ def timeline_items(
     for event in events:
         image_path = None
         suspect = None
-        if event.type in IMAGE_EVENTS:
+        if event.type in CAPTURES:
             files = named_files(event)
             if files and "video" not in event.data:
                 # Only a plain file inside the case: never a link out of it, never a FIFO.
@@ -103,7 +106,7 @@ def timeline_items(
             check = event.data.get("check")
             if isinstance(check, dict) and check.get("suspect"):
                 suspect = reason_text(check.get("reason"), check.get("colour"))
-        attached = event.data.get("attached_to") if event.type == "note" else None
+        attached = event.data.get("attached_to") if event.type == EventType.NOTE else None
         items.append(
             TimelineItem(
                 seq=event.seq,
@@ -244,9 +247,11 @@ class CaseSession(QObject):
             self.events.extend(events)
             for event in events:
                 self.by_seq[event.seq] = event
-                if event.type == "withdraw" and isinstance(event.data.get("target"), int):
+                if event.type == EventType.WITHDRAW and isinstance(event.data.get("target"), int):
                     self.withdrawn.add(event.data["target"])
-                elif event.type == "analysis" and isinstance(event.data.get("capture"), int):
+                elif event.type == EventType.ANALYSIS and isinstance(
+                    event.data.get("capture"), int
+                ):
                     self.measured.add(event.data["capture"])
             self.events_added.emit(events)
 

@@ -12,12 +12,13 @@ from desktop.core.analysis.image import AnalysisInputError, LoadedImage
 from desktop.core.analysis.measure import ControlMeasurement, ControlSpec, measure_control
 from desktop.core.capture.frame import Rect
 from desktop.core.i18n import tr, use_language
+from desktop.vocab import Role
 
 if TYPE_CHECKING:
     from desktop.core.analysis.ocr import TextLine
 
 ALGORITHM_VERSION = "1.0"
-ROLES = ("promoted", "suppressed", "other")
+ROLES = tuple(Role)
 DUPLICATE_IOU = 0.85  # two hints that grow to the same control are measured once
 # Automatic location keeps text that looks like a control's label (short, standing alone);
 # sentences that merely contain a word of the lexicon score lower and are left out.
@@ -175,8 +176,8 @@ def analyze(
     comparisons = [
         compare(promoted, suppressed, levels)
         for promoted in controls
-        if promoted.spec.role == "promoted"
+        if promoted.spec.role == Role.PROMOTED
         for suppressed in controls
-        if suppressed.spec.role == "suppressed"
+        if suppressed.spec.role == Role.SUPPRESSED
     ]
     return AnalysisResult(image, controls, comparisons, levels, ocr_info, notes, ocr_lines)

@@ -12,10 +12,15 @@ from desktop.core.analysis.color import hex_colour
 from desktop.core.analysis.engine import AnalysisResult
 from desktop.core.analysis.extent import RGB
 from desktop.core.i18n import tr
+from desktop.vocab import Role
 from resources import resource_path
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
-ROLE_COLOURS = {"promoted": (230, 57, 70), "suppressed": (29, 112, 214), "other": (110, 110, 110)}
+ROLE_COLOURS: dict[str, tuple[int, int, int]] = {
+    Role.PROMOTED: (230, 57, 70),
+    Role.SUPPRESSED: (29, 112, 214),
+    Role.OTHER: (110, 110, 110),
+}
 PANEL_WIDTH_CSS = 300
 
 
@@ -27,7 +32,11 @@ def _font(size: int) -> Any:
 
 
 def _role_word(role: str) -> str:
-    words = {"promoted": tr("promoted"), "suppressed": tr("suppressed"), "other": tr("other")}
+    words: dict[str, str] = {
+        Role.PROMOTED: tr("promoted"),
+        Role.SUPPRESSED: tr("suppressed"),
+        Role.OTHER: tr("other"),
+    }
     return words.get(role, role)
 
 
@@ -63,7 +72,7 @@ def _draw_panel(
     y += round(22 * unit)
     swatch = round(14 * unit)
     for control in rows:
-        colour = ROLE_COLOURS.get(control.role, ROLE_COLOURS["other"])
+        colour = ROLE_COLOURS.get(control.role, ROLE_COLOURS[Role.OTHER])
         label = control.label if len(control.label) <= 18 else control.label[:17] + "…"
         draw.text(
             (x0, y),
@@ -214,7 +223,7 @@ def render_overlay(result: AnalysisResult) -> bytes:
     small = _font(round(11 * unit))
     line = max(2, round(2 * unit))
     for control in result.controls:
-        colour = ROLE_COLOURS.get(control.spec.role, ROLE_COLOURS["other"])
+        colour = ROLE_COLOURS.get(control.spec.role, ROLE_COLOURS[Role.OTHER])
         box = control.extent
         pad = line
         draw.rectangle(

@@ -19,8 +19,9 @@ from desktop.core.proof.safepath import UnsafePathError, resolve_inside, sha256_
 from desktop.core.store.case import DERIVED, CaseWriter, named_files
 from desktop.core.store.durable import write_new_file
 from desktop.core.store.log import LOG_NAME, Event, scan_log
+from desktop.vocab import CAPTURES, EventType
 
-MEASURABLE = frozenset({"capture", "import", "video_frame"})
+MEASURABLE = CAPTURES
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def find_original(folder: Path, seq: int) -> tuple[Event, Path, str]:
             )
         )
     named = named_files(event)[0]
-    if event.type == "import" and "video" in event.data:
+    if event.type == EventType.IMPORT and "video" in event.data:
         raise AnalysisInputError(
             tr("Event #{seq} is a screen recording; measure one of its keyframes instead.", seq=seq)
         )
@@ -91,7 +92,9 @@ def measure_capture(
     none, so 1.0 is assumed and said.
     """
     event, path, digest = find_original(folder, seq)
-    recorded = event.data.get("capture", {}).get("scale") if event.type == "capture" else None
+    recorded = (
+        event.data.get("capture", {}).get("scale") if event.type == EventType.CAPTURE else None
+    )
     if scale is not None:
         image = load_image(path, scale=scale, scale_source="user")
     elif recorded:
@@ -154,7 +157,7 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
             for control in result.controls:
                 if control.spec.source == "user":
                     tx.add(
-                        "mark",
+                        EventType.MARK,
                         {
                             "capture": seq,
                             "control": control.id,
@@ -165,7 +168,7 @@ def log_analysis(writer: CaseWriter, prepared: PreparedAnalysis) -> RecordedAnal
                         writer.state.active_journey,
                     )
             logged = tx.add(
-                "analysis",
+                EventType.ANALYSIS,
                 {
                     "capture": seq,
                     "original_sha256": prepared.digest,

@@ -25,6 +25,7 @@ from desktop.core.i18n import tr
 from desktop.core.store.case import CaseWriter, StagedOriginal
 from desktop.core.store.durable import write_durable
 from desktop.core.store.log import Event
+from desktop.vocab import EventType, TargetKind
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,9 @@ def resolve_target(
 ) -> tuple[Rect | None, dict[str, Any]]:
     """The rectangle to grab (None: everything) and what the log should say about it."""
     layout: ScreenLayout | None = getattr(backend, "layout", None)
-    if target.kind == "screen":
+    if target.kind == TargetKind.SCREEN:
         return None, {}
-    if target.kind == "region":
+    if target.kind == TargetKind.REGION:
         assert target.region is not None
         if layout is None:
             return target.region, {}
@@ -82,10 +83,10 @@ def resolve_target(
                 "the screen or a region instead."
             )
         )
-    if target.kind == "monitor":
+    if target.kind == TargetKind.MONITOR:
         assert target.monitor is not None
         return layout.monitor(target.monitor).rect, {}
-    if target.kind == "window":
+    if target.kind == TargetKind.WINDOW:
         from desktop.core.capture.windows import find_window
 
         assert target.window is not None
@@ -166,7 +167,7 @@ def commit_grab(
         size=len(png),
         data=data,
     )
-    event = writer.commit_originals("capture", [staged], journey)[0]
+    event = writer.commit_originals(EventType.CAPTURE, [staged], journey)[0]
     return CaptureOutcome(event, check, frame.pixels)
 
 
@@ -193,7 +194,7 @@ def log_capture_failed(
     with writer.transaction() as tx:
         writer.switch_journey(tx, journey)
         return tx.add(
-            "capture_failed",
+            EventType.CAPTURE_FAILED,
             {"target": target.as_data(), "reason": reason},
             writer.state.active_journey,
         )
@@ -287,7 +288,7 @@ def run_interval(
                 note(
                     "skipped",
                     append(
-                        "capture_skipped",
+                        EventType.CAPTURE_SKIPPED,
                         {
                             "tick": tick,
                             "target": target.as_data(),
@@ -315,7 +316,7 @@ def run_interval(
                     note(
                         "skipped",
                         append(
-                            "capture_skipped",
+                            EventType.CAPTURE_SKIPPED,
                             {
                                 "tick": tick,
                                 "target": target.as_data(),
@@ -331,7 +332,7 @@ def run_interval(
                 note(
                     "unchanged",
                     append(
-                        "capture_unchanged",
+                        EventType.CAPTURE_UNCHANGED,
                         {
                             "same_as": last_seq,
                             "changed_fraction": round(fraction, 8),

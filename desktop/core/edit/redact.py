@@ -22,6 +22,7 @@ from desktop.core.proof.safepath import resolve_inside
 from desktop.core.store.case import DERIVED, CaseWriter, named_files
 from desktop.core.store.durable import write_new_file
 from desktop.core.store.log import Event
+from desktop.vocab import CAPTURES, EDITS, EventType
 from resources import resource_path
 
 EDIT_KINDS = ("redact", "box", "arrow", "text")
@@ -62,7 +63,7 @@ def keyframes_of(events: Iterable[Event]) -> dict[int, list[int]]:
     """The keyframes of every screen recording: the recording's seq -> its keyframes' seqs."""
     frames: dict[int, list[int]] = {}
     for event in events:
-        if event.type == "video_frame" and isinstance(event.data.get("video_seq"), int):
+        if event.type == EventType.VIDEO_FRAME and isinstance(event.data.get("video_seq"), int):
             frames.setdefault(int(event.data["video_seq"]), []).append(event.seq)
     return frames
 
@@ -78,7 +79,7 @@ def redaction_events_by_capture(events: Iterable[Event]) -> dict[int, list[Event
     found: dict[int, list[Event]] = {}
     for event in events:
         seq = _edited_capture(event)
-        if event.type != "redaction" or seq is None:
+        if event.type != EventType.REDACTION or seq is None:
             continue
         targets = [seq]
         scope = event.data.get("keyframes")
@@ -224,7 +225,7 @@ def _keyframe_scope(
 ) -> dict[str, Any] | None:
     """What a redaction of a keyframe covers, and why, for the log (None for other captures)."""
     video = event.data.get("video_seq")
-    if event.type != "video_frame" or not isinstance(video, int):
+    if event.type != EventType.VIDEO_FRAME or not isinstance(video, int):
         return None
     if not all_keyframes:
         return {
@@ -277,7 +278,7 @@ def edit_capture(
     redactions = [*earlier, *[(e.x, e.y, e.width, e.height) for e in edits if e.kind == "redact"]]
     scale = float(event.data.get("capture", {}).get("scale") or 1.0)
     png = render_edited(path, redactions, edits, scale)
-    kind = "redaction" if any(e.kind == "redact" for e in edits) else "annotation"
+    kind = EventType.REDACTION if any(e.kind == "redact" for e in edits) else EventType.ANNOTATION
     relative = f"{DERIVED}/{seq:06d}-{kind}-{uuid.uuid4().hex[:8]}.png"
     data: dict[str, Any] = {
         "capture": seq,
@@ -290,11 +291,11 @@ def edit_capture(
                 "path": relative,
                 "sha256": hashlib.sha256(png).hexdigest(),
                 "size": len(png),
-                "kind": "redacted" if kind == "redaction" else "annotated",
+                "kind": "redacted" if kind == EventType.REDACTION else "annotated",
             }
         ],
     }
-    scope = _keyframe_scope(events, event, all_keyframes) if kind == "redaction" else None
+    scope = _keyframe_scope(events, event, all_keyframes) if kind == EventType.REDACTION else None
     if scope is not None:
         data["keyframes"] = scope
     target = resolve_inside(writer.folder, relative)
@@ -339,7 +340,11 @@ def text_left_in_log(events: Sequence[Event], redaction: Event) -> list[int]:
     left = set()
     for event in events:
         capture = event.data.get("capture")
-        if event.type != "analysis" or capture not in covered or text_entry(event) is not None:
+        if (
+            event.type != EventType.ANALYSIS
+            or capture not in covered
+            or text_entry(event) is not None
+        ):
             continue
         result = event.data.get("result")
         controls = result.get("controls") if isinstance(result, dict) else None
@@ -359,9 +364,6 @@ def inline_text_warning(captures: list[int]) -> str:
         "start a new case and import the redacted copies.",
         captures=", #".join(map(str, captures)),
     )
-
-
-CAPTURE_EVENTS = frozenset({"capture", "import", "video_frame"})
 
 
 def _shows_capture(seq: int) -> str:
@@ -399,14 +401,14 @@ def withheld_files(events: Sequence[Event]) -> dict[str, str]:
     videos = {
         event.data["video_seq"]
         for event in events
-        if event.type == "video_frame"
+        if event.type == EventType.VIDEO_FRAME
         and event.seq in applied
         and isinstance(event.data.get("video_seq"), int)
     }
     seq_of_hash = {event.hash: event.seq for event in events}
     withheld: dict[str, str] = {}
     for event in events:
-        if event.type == "export" and event.data.get("kind") == "report":
+        if event.type == EventType.EXPORT and event.data.get("kind") == "report":
             covered = seq_of_hash.get(str(event.data.get("covers_hash")), -1)
             later = [seq for seq in redaction_seqs if seq > covered]
             if later:
@@ -422,23 +424,23 @@ def withheld_files(events: Sequence[Event]) -> dict[str, str]:
         capture = event.data.get("capture")
         for named in named_files(event):
             why = None
-            if event.type in CAPTURE_EVENTS and event.seq in applied:
+            if event.type in CAPTURES and event.seq in applied:
                 why = _shows_capture(event.seq)
-            elif event.type in CAPTURE_EVENTS and event.seq in videos:
+            elif event.type in CAPTURES and event.seq in videos:
                 why = (
                     f"第 {event.seq} 号录屏的关键帧有涂抹遮盖 / "
                     f"a screen recording (#{event.seq}) with redacted keyframes"
                 )
             elif not isinstance(capture, int) or capture not in applied:
                 continue
-            elif event.type == "analysis" and kinds.get(named.path) == TEXT_KIND:
+            elif event.type == EventType.ANALYSIS and kinds.get(named.path) == TEXT_KIND:
                 if event.seq < last_redaction[capture]:
                     why = (
                         f"第 {capture} 号截图在涂抹遮盖之前识别出的文字 / "
                         f"text recognised in capture #{capture} before its redaction"
                     )
-            elif event.type == "analysis" or (
-                event.type in ("redaction", "annotation") and event.seq < last_redaction[capture]
+            elif event.type == EventType.ANALYSIS or (
+                event.type in EDITS and event.seq < last_redaction[capture]
             ):
                 why = _shows_capture(capture)  # an overlay, or a copy older than the last redaction
             if why is not None:

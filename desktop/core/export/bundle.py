@@ -38,6 +38,7 @@ from desktop.core.store.case import (
 from desktop.core.store.durable import fsync_dir, fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.store.log import LOG_NAME, Event, LogScan, scan_bytes, scan_log
 from desktop.core.store.strictjson import strict_loads
+from desktop.vocab import EventType
 
 MANIFEST = "manifest-sha256.txt"
 TAG_MANIFEST = "tagmanifest-sha256.txt"
@@ -160,7 +161,7 @@ def export_bundle(
         data["location"] = OUTSIDE_CASE  # the name only: no path of the person's machine
     try:
         with writer.transaction() as tx:
-            event = tx.add("export", data, writer.state.active_journey)
+            event = tx.add(EventType.EXPORT, data, writer.state.active_journey)
     except BaseException:
         with contextlib.suppress(OSError):
             result.path.unlink()
@@ -220,7 +221,7 @@ def attach_report(writer: CaseWriter, report: Path) -> str:
                     raise os_error_to_evidence(error, target.parent) from error
                 copied = target
             record = _report_event(name, digest, data, report, case, events)
-            tx.add("export", record, writer.state.active_journey)
+            tx.add(EventType.EXPORT, record, writer.state.active_journey)
     except BaseException:
         if copied is not None:
             _remove_read_only(copied)  # the log does not name it: no stray is left behind
@@ -249,7 +250,7 @@ def _report_event(
         (
             event
             for event in events
-            if event.type == "export"
+            if event.type == EventType.EXPORT
             and event.data.get("kind") == "report"
             and event.data.get("sha256") == digest
         ),
@@ -290,7 +291,9 @@ def write_bundle(writer: CaseWriter, out: Path, *, overwrite: bool = False) -> B
     if scan.problems or scan.torn is not None or not events or strays:
         raise _case_does_not_verify(folder)
     first, last = events[0], events[-1]
-    if first.type != "case_opened" or first.data.get("case_json_sha256") != _sha256(case_bytes):
+    if first.type != EventType.CASE_OPENED or first.data.get("case_json_sha256") != _sha256(
+        case_bytes
+    ):
         raise _case_does_not_verify(folder)
     members = {
         CASE_JSON: _Member(CASE_JSON, _sha256(case_bytes), len(case_bytes), data=case_bytes),

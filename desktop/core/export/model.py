@@ -16,8 +16,9 @@ from desktop.core.proof.verify import VerifyReport, verify_case
 from desktop.core.store.case import ORIGINALS, CaseInfo, named_files, read_case_info
 from desktop.core.store.log import LOG_NAME, Event, scan_log
 from desktop.core.textsafe import has_unsafe
+from desktop.vocab import CAPTURES, EventType
 
-CAPTURE_TYPES = frozenset({"capture", "import", "video_frame"})
+CAPTURE_TYPES = CAPTURES
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_EXHIBIT_PREFIX = 40
 MAX_BATES_START = 10**9
@@ -92,9 +93,9 @@ class CaptureEntry:
         return "video" in self.event.data
 
     def source_kind(self) -> str:
-        if self.event.type == "capture":
+        if self.event.type == EventType.CAPTURE:
             return str(self.event.data.get("capture", {}).get("target", {}).get("kind", "screen"))
-        if self.event.type == "video_frame":
+        if self.event.type == EventType.VIDEO_FRAME:
             return "video_frame"
         return "video" if self.is_video else "import"
 
@@ -172,11 +173,11 @@ def build_model(
     withdrawn = {
         int(e.data["target"]): str(e.data.get("reason", ""))
         for e in events
-        if e.type == "withdraw" and isinstance(e.data.get("target"), int)
+        if e.type == EventType.WITHDRAW and isinstance(e.data.get("target"), int)
     }
     amendments: dict[int, list[Event]] = {}
     for event in events:
-        if event.type == "note" and isinstance(event.data.get("amends"), int):
+        if event.type == EventType.NOTE and isinstance(event.data.get("amends"), int):
             amendments.setdefault(int(event.data["amends"]), []).append(event)
 
     def note_entry(event: Event) -> NoteEntry:
@@ -188,13 +189,13 @@ def build_model(
     notes = [
         note_entry(e)
         for e in events
-        if e.type == "note"
+        if e.type == EventType.NOTE
         and e.data.get("amends") is None
         and (wanted is None or e.journey in wanted)
     ]
     latest_analysis: dict[int, Event] = {}
     for event in events:
-        if event.type == "analysis" and isinstance(event.data.get("capture"), int):
+        if event.type == EventType.ANALYSIS and isinstance(event.data.get("capture"), int):
             latest_analysis[int(event.data["capture"])] = event
     from desktop.core.analysis.text import shown_analysis
     from desktop.core.edit.redact import (
@@ -269,7 +270,7 @@ def build_model(
                 last=screens[-1].event if screens else None,
             )
         )
-    environments = [e for e in events if e.type == "environment"]
+    environments = [e for e in events if e.type == EventType.ENVIRONMENT]
     return ReportModel(
         folder=folder,
         info=info,
@@ -279,5 +280,5 @@ def build_model(
         journeys=summaries,
         verification=verification,
         environment=environments[-1].data if environments else {},
-        timestamps=[e for e in events if e.type == "timestamp"],
+        timestamps=[e for e in events if e.type == EventType.TIMESTAMP],
     )

@@ -32,6 +32,7 @@ from desktop.core.store.cachekey import cache_name
 from desktop.core.store.case import OUTSIDE_CASE
 from desktop.core.store.durable import fsync_dir, fsync_fd, os_error_to_evidence
 from desktop.core.store.log import DATA_ERRORS, Event
+from desktop.vocab import CAPTURE_MISSES, EventType, Role
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +182,9 @@ def _word(kind: str) -> str:
         "import": tr("import"),
         "video": tr("video"),
         "video_frame": tr("video_frame"),
-        "promoted": tr("promoted"),
-        "suppressed": tr("suppressed"),
-        "other": tr("other"),
+        Role.PROMOTED: tr("promoted"),
+        Role.SUPPRESSED: tr("suppressed"),
+        Role.OTHER: tr("other"),
     }
     return words.get(kind, kind)
 
@@ -509,7 +510,7 @@ def _details_or_warning(event: Event, exhibits: dict[int, str]) -> str:
 
 def _details(event: Event, exhibits: dict[int, str]) -> str:
     data = event.data
-    if event.type == "note":
+    if event.type == EventType.NOTE:
         text = str(data.get("text", ""))
         short = text if len(text) <= TIMELINE_TEXT else text[: TIMELINE_TEXT - 1] + "…"
         if data.get("attached_to") is not None:
@@ -523,21 +524,21 @@ def _details(event: Event, exhibits: dict[int, str]) -> str:
         return (
             f"{exhibits[event.seq]} · {file.get('path', '')} · {str(file.get('sha256', ''))[:16]}…"
         )
-    if event.type == "journey":
+    if event.type == EventType.JOURNEY:
         return str(data.get("name", ""))
-    if event.type == "withdraw":
+    if event.type == EventType.WITHDRAW:
         return tr("withdraws #{seq}: {reason}", seq=data.get("target"), reason=data.get("reason"))
-    if event.type == "analysis":
+    if event.type == EventType.ANALYSIS:
         return tr(
             "measurement of {exhibit}", exhibit=exhibits.get(int(data.get("capture", -1)), "?")
         )
-    if event.type == "mark":
+    if event.type == EventType.MARK:
         return f"{data.get('role')} “{data.get('label')}”"
-    if event.type in ("capture_unchanged",):
+    if event.type == EventType.CAPTURE_UNCHANGED:
         return tr("unchanged since #{seq}", seq=data.get("same_as"))
-    if event.type in ("capture_failed", "capture_skipped"):
+    if event.type in CAPTURE_MISSES:
         return str(data.get("reason", ""))
-    if event.type == "environment":
+    if event.type == EventType.ENVIRONMENT:
         return str(data.get("os", {}).get("platform", ""))
     return ""
 
@@ -601,7 +602,7 @@ def _capture_section(
         claimed = "; ".join(f"{k}: {v}" for k, v in sorted(source.get("claimed", {}).items()))
         rows.append([p(tr("Imported file")), p(str(source.get("name", "")))])
         rows.append([p(tr("Times the file claims")), p(claimed or "—")])
-    if event.type == "video_frame":
+    if event.type == EventType.VIDEO_FRAME:
         rows.append(
             [
                 p(tr("Video frame")),
@@ -1217,5 +1218,5 @@ def log_report(writer: Any, result: ReportResult, language: str) -> Event:
         data["path"] = path.name
         data["location"] = OUTSIDE_CASE
     with writer.transaction() as tx:
-        event: Event = tx.add("export", data, writer.state.active_journey)
+        event: Event = tx.add(EventType.EXPORT, data, writer.state.active_journey)
     return event

@@ -25,6 +25,7 @@ from desktop.core.store.case import CaseWriter, StagedOriginal
 from desktop.core.store.durable import write_durable
 from desktop.core.store.log import Event
 from desktop.core.textsafe import BIDI_CONTROLS
+from desktop.vocab import EventType
 
 if TYPE_CHECKING:
     from desktop.core.ingest.video import VideoImportResult
@@ -353,7 +354,7 @@ def import_files(
 
     def flush() -> None:
         try:  # commit_originals removes the staged files itself if it fails before logging
-            result.events.extend(writer.commit_originals("import", batch, journey))
+            result.events.extend(writer.commit_originals(EventType.IMPORT, batch, journey))
         finally:
             batch.clear()
 

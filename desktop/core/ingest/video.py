@@ -22,6 +22,7 @@ from desktop.core.proof.safepath import resolve_inside
 from desktop.core.store.case import DERIVED, CaseWriter, StagedOriginal
 from desktop.core.store.durable import fsync_fd, os_error_to_evidence, write_new_file
 from desktop.core.store.log import Event
+from desktop.vocab import EventType
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -549,7 +550,7 @@ def import_video(
     """
     _check_parameters(min_interval_s, scene_threshold)
     staged = stage_video(writer.staging_dir, path, cancelled)
-    (import_event,) = writer.commit_originals("import", [staged], journey)
+    (import_event,) = writer.commit_originals(EventType.IMPORT, [staged], journey)
     extractor = _Extractor(writer, import_event, min_interval_s, scene_threshold)
     return extractor.run(progress, cancelled)
 
@@ -712,8 +713,14 @@ class _Extractor:
         journey = self.import_event.journey
         try:
             with self.writer.transaction() as tx:
-                added = [tx.add("video_frame", data, journey) for data, _path in self.pending]
-                last = tx.add("video_summary", summary, journey) if summary is not None else None
+                added = [
+                    tx.add(EventType.VIDEO_FRAME, data, journey) for data, _path in self.pending
+                ]
+                last = (
+                    tx.add(EventType.VIDEO_SUMMARY, summary, journey)
+                    if summary is not None
+                    else None
+                )
         except BaseException:
             # Nothing was logged: the PNGs would be files no event vouches for.
             for _data, path in self.pending:

@@ -22,6 +22,7 @@ from desktop.core.proof.tsa_trust import TrustRoots
 from desktop.core.store.case import DERIVED, CaseWriter
 from desktop.core.store.durable import os_error_to_evidence, write_new_file
 from desktop.core.store.log import Event, record_hash
+from desktop.vocab import EventType
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.hashes import HashAlgorithm
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from desktop.core.proof.verify import Finding
 
-EVENT_TYPE = "timestamp"
+EVENT_TYPE = EventType.TIMESTAMP
 TOKEN_KIND = "rfc3161"
 IMPRINT_ALGORITHM = "sha256"
 QUERY_TYPE = "application/timestamp-query"

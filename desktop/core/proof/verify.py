@@ -31,6 +31,7 @@ from desktop.core.store.case import (
     read_case_info,
 )
 from desktop.core.store.log import LOG_NAME, Event, LogProblem, LogScan, scan_file
+from desktop.vocab import EventType
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,15 @@ def _log_finding(problem: LogProblem) -> Finding:
 # Events verify looks at beyond those naming files; notes, journeys, marks and environment
 # lines are checked as lines and then let go, so memory stays flat in the log's length.
 _VERIFY_TYPES = frozenset(
-    {"case_opened", "redaction", "annotation", "timestamp", "video_frame", "export", "withdraw"}
+    {
+        EventType.CASE_OPENED,
+        EventType.REDACTION,
+        EventType.ANNOTATION,
+        EventType.TIMESTAMP,
+        EventType.VIDEO_FRAME,
+        EventType.EXPORT,
+        EventType.WITHDRAW,
+    }
 )
 
 
@@ -125,7 +134,7 @@ def _with_covered_events(path: Path, kept: list[Event]) -> list[Event]:
     covered = {
         event.data.get("covers_seq")
         for event in kept
-        if event.type == "timestamp" and isinstance(event.data.get("covers_seq"), int)
+        if event.type == EventType.TIMESTAMP and isinstance(event.data.get("covers_seq"), int)
     }
     covered -= {event.seq for event in kept}
     if not covered:
@@ -183,7 +192,7 @@ def verify_case(
         )
 
     first = scan.first
-    if first is None or first.type != "case_opened":
+    if first is None or first.type != EventType.CASE_OPENED:
         problems.append(
             Finding(
                 "no_case_opened",
@@ -288,7 +297,11 @@ def _check_logged_bundles(folder: Path, events: list[Event]) -> list[Finding]:
     last: dict[str, Event] = {}
     for event in events:
         data = event.data
-        if event.type == "export" and data.get("kind") == "bundle" and "location" not in data:
+        if (
+            event.type == EventType.EXPORT
+            and data.get("kind") == "bundle"
+            and "location" not in data
+        ):
             last[str(data.get("path"))] = event
     found = []
     for relative, event in last.items():
@@ -381,7 +394,7 @@ def _other_named_paths(events: Sequence[Event]) -> set[str]:
     return {
         str(event.data["path"])
         for event in events
-        if event.type == "export" and isinstance(event.data.get("path"), str)
+        if event.type == EventType.EXPORT and isinstance(event.data.get("path"), str)
     }
 
 

@@ -44,6 +44,7 @@ from desktop.core.store.log import (
     is_file_entry,
 )
 from desktop.core.store.strictjson import strict_loads
+from desktop.vocab import ORIGINAL_EVENTS, WITHDRAWABLE, EventType
 
 CASE_JSON = "case.json"
 ORIGINALS = "originals"
@@ -60,10 +61,6 @@ LOCK_NAME = ".lock"
 CASE_FORMAT = 1
 MAX_NOTE_CHARS = 100_000
 MAX_JOURNEY_CHARS = 100
-# Events whose subject is a captured or imported original (a note may be attached to them).
-ORIGINAL_EVENTS = frozenset({"capture", "import"})
-# Events that may be withdrawn, with a reason, by a later event.
-WITHDRAWABLE = frozenset({"capture", "import", "note"})
 
 
 @dataclass(frozen=True)
@@ -223,15 +220,15 @@ class CaseState:
 
     def apply(self, event: Event) -> None:
         self.types[event.seq] = event.type
-        if event.type == "journey":
+        if event.type == EventType.JOURNEY:
             name = event.data.get("name")
             if isinstance(name, str):
                 self.active_journey = name
                 if name not in self.journeys:
                     self.journeys.append(name)
-        elif event.type == "withdraw" and isinstance(event.data.get("target"), int):
+        elif event.type == EventType.WITHDRAW and isinstance(event.data.get("target"), int):
             self.withdrawn.add(event.data["target"])
-        elif event.type == "environment":
+        elif event.type == EventType.ENVIRONMENT:
             self.environment_digest = event.data.get("digest")
         for named in named_files(event):
             self.files[named.path] = named
@@ -242,7 +239,7 @@ class CaseState:
 
     def torn_tail_found(self, transaction: Transaction, torn: TornTail) -> None:
         transaction.add(
-            "log_repaired",
+            EventType.LOG_REPAIRED,
             {
                 "reason": "the last line was incomplete (the program was stopped or the power "
                 "failed while writing it); it was cut off and its bytes are kept here",
@@ -364,7 +361,7 @@ def _make_case(
     writer = CaseWriter(folder, clock=clock, _creating=True)
     with writer.transaction() as tx:
         tx.add(
-            "case_opened",
+            EventType.CASE_OPENED,
             {
                 "case_id": info["id"],
                 "title": title,
@@ -514,7 +511,9 @@ class CaseWriter:
         environment = collect_environment(self.clock, self.screens)
         digest = hashlib.sha256(canonical_json(environment)).hexdigest()
         if digest != self.state.environment_digest:
-            tx.add("environment", {**environment, "digest": digest}, self.state.active_journey)
+            tx.add(
+                EventType.ENVIRONMENT, {**environment, "digest": digest}, self.state.active_journey
+            )
 
     def switch_journey(self, tx: Transaction, journey: str | None) -> None:
         if journey is None:
@@ -530,7 +529,7 @@ class CaseWriter:
                 )
             )
         if name != self.state.active_journey:
-            tx.add("journey", {"name": name}, name)
+            tx.add(EventType.JOURNEY, {"name": name}, name)
 
     def start_journey(self, name: str) -> Event | None:
         """Make `name` the active journey; returns the event, or None if it already was."""
@@ -564,11 +563,11 @@ class CaseWriter:
             if capture is not None:
                 self._require(capture, ORIGINAL_EVENTS, tr("capture"))
             if amends is not None:
-                self._require(amends, frozenset({"note"}), tr("note"))
+                self._require(amends, frozenset({EventType.NOTE}), tr("note"))
             data: dict[str, Any] = {"text": text, "attached_to": capture, "amends": amends}
             if dead_end:
                 data["dead_end"] = True
-            event = tx.add("note", data, self.state.active_journey)
+            event = tx.add(EventType.NOTE, data, self.state.active_journey)
         return event
 
     def withdraw(self, target: int, reason: str) -> Event:
@@ -579,7 +578,7 @@ class CaseWriter:
         with self.transaction() as tx:
             self._require(target, WITHDRAWABLE, tr("capture, import or note"))
             event = tx.add(
-                "withdraw",
+                EventType.WITHDRAW,
                 {"target": target, "target_type": self.state.type_of(target), "reason": reason},
                 self.state.active_journey,
             )
@@ -723,27 +722,27 @@ class CaseWriter:
                     f"({error.strerror or type(error).__name__}); it was discarded, so verify "
                     "reports the logged file as missing"
                 )
-                self._discard(tx, path, {**facts, "reason": reason}, "staging_refused")
+                self._discard(tx, path, {**facts, "reason": reason}, EventType.STAGING_REFUSED)
                 return
             data: dict[str, Any] = {
                 "path": named.path,
                 "sha256": digest,
                 "action": "moved into place after an interrupted write",
             }
-            tx.add("recovered", data, self.state.active_journey)
+            tx.add(EventType.RECOVERED, data, self.state.active_journey)
             return
         if digest in refused and refused[digest].size == size:
             reason = (
                 "a log line names this file at a path outside originals/ or outside the case "
                 "folder (the log was doctored); it was not moved there and was discarded"
             )
-            self._discard(tx, path, {**facts, "reason": reason}, "staging_refused")
+            self._discard(tx, path, {**facts, "reason": reason}, EventType.STAGING_REFUSED)
             return
         reason = (
             "an import or capture stopped before it was logged; "
             "the file was never part of the evidence"
         )
-        self._discard(tx, path, {**facts, "reason": reason}, "staging_discarded")
+        self._discard(tx, path, {**facts, "reason": reason}, EventType.STAGING_DISCARDED)
 
     def _discard(self, tx: Transaction, path: Path, data: dict[str, Any], kind: str) -> None:
         """Remove a staged file and log why (a file that cannot be removed is still logged)."""
