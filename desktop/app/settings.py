@@ -18,7 +18,7 @@ from desktop.core.analysis.compare import Levels
 from desktop.core.capture.grab import DEFAULT_CHANGE_THRESHOLD
 from desktop.core.store.durable import write_durable
 from desktop.core.store.strictjson import strict_loads
-from widgets.dialogs import SettingsValues
+from widgets.values import SettingsValues
 
 log = logging.getLogger(__name__)
 

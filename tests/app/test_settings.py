@@ -66,3 +66,22 @@ def test_the_defaults_core_owns_come_from_core() -> None:
     assert defaults.change_threshold == DEFAULT_CHANGE_THRESHOLD
     assert defaults.area_ratio_threshold == Levels().area_ratio
     assert defaults.weight_ratio_threshold == Levels().visual_weight_ratio
+
+
+def test_reading_and_writing_settings_needs_no_qt(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; "
+        "from desktop.app.settings import AppSettings, load_settings, save_settings; "
+        f"p = Path({str(tmp_path / 's.json')!r}); save_settings(AppSettings(delay_seconds=2), p); "
+        "assert load_settings(p).delay_seconds == 2; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
