@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.vocab import TargetKind
-from widgets.values import MIN_INTERVAL_S
+from widgets.values import MIN_INTERVAL_S, SettingsValues
 
 # Red and green that stay readable on light and dark window backgrounds.
 ERROR_COLOR = "#d32f2f"
@@ -739,28 +739,6 @@ class VerifyDialog(QDialog):
 
 CAPTURE_TARGETS = tuple(TargetKind)
 LANGUAGES = ("system", "en", "zh")
-
-
-@dataclass(frozen=True)
-class SettingsValues:
-    """The program's settings. `change_threshold` is a fraction of pixels (0.0005 = 0.05 %)."""
-
-    capture_target: str = "screen"  # one of CAPTURE_TARGETS
-    interval_seconds: float = 5.0
-    delay_seconds: int = 0
-    change_threshold: float = 0.0005
-    hotkey_capture: str = "Ctrl+Shift+F9"  # QKeySequence portable text; "" = none
-    hotkey_note: str = "Ctrl+Shift+F10"
-    hotkey_pause: str = "Ctrl+Shift+F11"
-    area_ratio_threshold: float = 2.0
-    weight_ratio_threshold: float = 2.0
-    tsa_url: str = ""
-    # Root certificate files (PEM or DER) trusted for timestamp authorities, besides the system's.
-    tsa_roots: tuple[str, ...] = ()
-    # Ask tsa_url for a timestamp when an interval capture stops and when a case is closed.
-    timestamp_after_session: bool = False
-    language: str = "system"  # one of LANGUAGES
-    data_folder: str = ""
 
 
 class SettingsDialog(QDialog):

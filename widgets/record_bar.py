@@ -350,6 +350,14 @@ class RecordBar(QWidget):
         if row >= 0:
             self.target_combo.setCurrentIndex(row)
 
+    def set_capture_defaults(self, kind: str, delay_s: int, interval_s: float) -> None:
+        """Show the saved target, delay and interval (no signal is emitted)."""
+        self.set_target(kind, 1 if kind == "monitor" else None)
+        self.delay_spin.setValue(delay_s)
+        self.interval_spin.blockSignals(True)
+        self.interval_spin.setValue(interval_s)
+        self.interval_spin.blockSignals(False)
+
     def _show_capture_button(self) -> None:
         if self._countdown.isActive():
             self.capture_button.setText(self.tr("{n}… Cancel").format(n=self._countdown_left))

@@ -89,3 +89,25 @@ class TimelineItem:
     measured: bool = False
     attached_to: int | None = None  # a note attached to capture #attached_to
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class SettingsValues:
+    """The program's settings. `change_threshold` is a fraction of pixels (0.0005 = 0.05 %)."""
+
+    capture_target: str = "screen"  # one of CAPTURE_TARGETS
+    interval_seconds: float = 5.0
+    delay_seconds: int = 0
+    change_threshold: float = 0.0005
+    hotkey_capture: str = "Ctrl+Shift+F9"  # QKeySequence portable text; "" = none
+    hotkey_note: str = "Ctrl+Shift+F10"
+    hotkey_pause: str = "Ctrl+Shift+F11"
+    area_ratio_threshold: float = 2.0
+    weight_ratio_threshold: float = 2.0
+    tsa_url: str = ""
+    # Root certificate files (PEM or DER) trusted for timestamp authorities, besides the system's.
+    tsa_roots: tuple[str, ...] = ()
+    # Ask tsa_url for a timestamp when an interval capture stops and when a case is closed.
+    timestamp_after_session: bool = False
+    language: str = "system"  # one of LANGUAGES
+    data_folder: str = ""

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QSystemTrayIcon,
 )
 
+from desktop.app.apply import apply_settings, apply_to_bar, measurement_levels
+from desktop.app.crash import show_crash
 from desktop.app.hotkeys import GlobalHotkeys, HotkeyStatus
 from desktop.app.session import CaptureResult, CaseSession, timeline_items
 from desktop.app.settings import AppSettings, save_settings
@@ -136,6 +138,7 @@ class Controller(QObject):
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.levels = measurement_levels(settings)  # what the next analysis measures against
         self.language = language
         self.backend_factory = backend_factory or default_backend_factory
         self.session: CaseSession | None = None
@@ -166,6 +169,7 @@ class Controller(QObject):
         self.tray: QSystemTrayIcon | None = None
         self.tray_menu: TrayMenu | None = None
         self._connect()
+        apply_settings(self, settings, hotkeys=False)  # show() starts the hotkeys
         self._refresh_recent()
         self._poll = QTimer(self)  # lines appended by other processes (a CLI hotkey capture)
         self._poll.setInterval(2000)
@@ -226,7 +230,7 @@ class Controller(QObject):
     def show(self) -> None:
         self.window.show()
         self._fill_monitors()
-        self.start_hotkeys()
+        apply_settings(self, self.settings)  # a saved monitor exists now; hotkeys start
         self._make_tray()
         # Import the heavy parts (ReportLab, analysis, OCR glue) on a worker now, so the first
         # report or measurement does not compile modules on the GUI thread.
@@ -332,8 +336,6 @@ class Controller(QObject):
         if isinstance(failure.error, EvidenceError):
             self.tell(str(failure.error))
         else:
-            from desktop.app.main import show_crash
-
             self.last_error = failure.details
             log.error("unexpected error in background work:\n%s", failure.details)
             show_crash(failure.details)
@@ -549,10 +551,10 @@ class Controller(QObject):
             self.show_capture(seq)
 
     def _set_last_capture(self, time_text: str, warning: str | None) -> None:
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_last_capture(time_text, self.capture_count, warning)
 
-    def _bars(self) -> list[Any]:
+    def bars(self) -> list[Any]:
         bars = [self.window.record_bar]
         if self.record_window is not None:
             bars.append(self.record_window.bar)
@@ -618,7 +620,7 @@ class Controller(QObject):
         session = self.session
         if session is None:
             return
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_busy(True)
         if hide and self.window.isVisible():
             self._hide_windows()
@@ -632,7 +634,7 @@ class Controller(QObject):
     def _capture_settled(self) -> None:
         """The capture is logged or failed: show the windows again and free the bars."""
         self._show_windows()
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_busy(False)
 
     def _capture_done(self, result: CaptureResult) -> None:
@@ -664,7 +666,7 @@ class Controller(QObject):
             session.stop_interval()
 
     def _interval_running(self, running: bool) -> None:
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_interval_running(running)
         if not running and self.session is not None:
             self.session_timestamp(self.session)
@@ -675,7 +677,7 @@ class Controller(QObject):
             self.session.paused = paused
             if paused:
                 self.session.stop_interval()
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_paused(paused)
         if self.tray_menu is not None:
             self.tray_menu.set_paused(paused)
@@ -689,7 +691,7 @@ class Controller(QObject):
             f"{screen.name()} {screen.size().width()}×{screen.size().height()}"
             for screen in screens
         ]
-        for bar in self._bars():
+        for bar in self.bars():
             bar.set_monitors(labels)
 
     def _fill_windows(self, bar: Any) -> None:
@@ -712,6 +714,7 @@ class Controller(QObject):
                 QKeySequence("F9"), self.record_window, lambda: self.capture(bar.capture_request())
             )
             self._fill_monitors()
+            apply_to_bar(bar, self.settings)
         self.record_window.bar.set_enabled_for_case(self.session is not None)
         self.record_window.show()
         self.record_window.raise_()
@@ -849,9 +852,10 @@ class Controller(QObject):
             ]
         panel = self.window.panel
         panel.set_busy(True, tr("Reading the text on the screen…") if auto else tr("Measuring…"))
+        levels = self.levels
 
         def work(context: TaskContext) -> Any:
-            prepared = measure_capture(session.folder, seq, specs)
+            prepared = measure_capture(session.folder, seq, specs, levels=levels)
             if context.cancelled():
                 return None
             return prepared
@@ -1149,10 +1153,9 @@ class Controller(QObject):
         def accepted() -> None:
             values = dialog.values()
             language_changed = values.language != self.settings.language
-            self.settings = replace(self.settings, **asdict(values))
+            apply_settings(self, replace(self.settings, **asdict(values)))
             save_settings(self.settings)
             self._check_root_files()
-            self.start_hotkeys()  # new keys take effect at once
             if language_changed:
                 self.tell(tr("The new language is used from the next start of the program."))
 

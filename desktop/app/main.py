@@ -6,11 +6,12 @@ import logging
 import logging.handlers
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
+
+from desktop.app.crash import install_crash_handler
+from desktop.app.selftest import self_test
 
 log = logging.getLogger(__name__)
 
@@ -73,32 +74,6 @@ def _route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
-def _install_crash_handler() -> None:
-    """Unexpected errors on the GUI thread: log them and show the crash dialog, keep running."""
-
-    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        details = "".join(traceback.format_exception(kind, error, tb))
-        log.critical("unexpected error:\n%s", details)
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, error, tb)
-            return
-        show_crash(details)
-
-    sys.excepthook = hook
-
-
-def show_crash(details: str) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    if QApplication.instance() is None or os.environ.get("EVIDENCE_RECORDER_NO_CRASH_DIALOG"):
-        print(details, file=sys.stderr)
-        return
-    from widgets.dialogs import CrashDialog
-
-    dialog = CrashDialog(QApplication.activeWindow(), details)
-    dialog.open()
-
-
 def run(argv: list[str], exec_loop: bool = True) -> Running | int:
     """Boot the whole app; with exec_loop=False return it running (for tests) instead."""
     import argparse
@@ -112,7 +87,7 @@ def run(argv: list[str], exec_loop: bool = True) -> Running | int:
 
     # 1. logging, 2. crash handler
     _setup_logging(args.debug)
-    _install_crash_handler()
+    install_crash_handler()
     # Hand the interpreter lock to the GUI thread more often (1 ms, not 5 ms): reports and
     # measurements run pure Python on workers, and the window must keep answering.
     sys.setswitchinterval(0.001)
@@ -149,56 +124,12 @@ def run(argv: list[str], exec_loop: bool = True) -> Running | int:
     if args.case:
         controller.open_case(Path(args.case))
     if args.self_test:
-        return _self_test(app, controller, Path(args.case) if args.case else None)
+        return self_test(app, controller, Path(args.case) if args.case else None)
     if not exec_loop:
         return Running(app, controller)
     code = app.exec()
     controller.shutdown()
     return int(code)
-
-
-def _self_test(app: Any, controller: Any, case: Path | None) -> int:
-    """Show the main window, let it paint, close it: 0 when all of that worked.
-
-    With a case folder, also build its report the way the Report dialog does (in the report
-    process) and log it: installers check that a frozen build can start that process.
-    """
-    import time
-    from dataclasses import replace
-
-    from PySide6.QtCore import QTimer
-
-    window = controller.window
-    ok = True
-    if case is not None:
-        deadline = time.monotonic() + 180
-        while controller.session is None and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.02)
-        dialog = controller.show_report_dialog() if controller.session is not None else None
-        if dialog is None:
-            print(f"self-test failed: could not open {case}: {controller.last_error}")
-            return 1
-        out = case / "exports" / f"self-test-{time.time_ns()}.pdf"
-        options = replace(dialog.options(), pdf_path=str(out), bundle_path=None)
-        task = controller.build_report(replace(options, open_when_done=False))
-        while not task.done and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.02)
-        for _ in range(50):  # let the report's callbacks run
-            app.processEvents()
-            time.sleep(0.01)
-        ok = out.is_file() and out.stat().st_size > 1000
-        print(f"self-test report {'ok' if ok else 'failed'}: {out}")
-        dialog.close()
-    QTimer.singleShot(300, window.close)
-    QTimer.singleShot(600, app.quit)
-    app.exec()
-    title = window.windowTitle()
-    ok = ok and ("Evidence Recorder" in title or "证据记录器" in title)
-    controller.shutdown()
-    print("self-test ok" if ok else "self-test failed: the window did not come up")
-    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:

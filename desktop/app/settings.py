@@ -14,13 +14,18 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from desktop.core.analysis.compare import Levels
+from desktop.core.capture.grab import DEFAULT_CHANGE_THRESHOLD
 from desktop.core.store.durable import write_durable
 from desktop.core.store.strictjson import strict_loads
-from widgets.dialogs import SettingsValues
+from widgets.values import SettingsValues
 
 log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 12
+# The saved file's format: 1 added this key; a file without it is the first format (same keys).
+SETTINGS_VERSION = 1
+VERSION_KEY = "settings_version"
 
 
 def config_dir() -> Path:
@@ -40,9 +45,16 @@ def default_data_folder() -> Path:
 
 @dataclass(frozen=True)
 class AppSettings(SettingsValues):
-    """What the Settings dialog edits (SettingsValues), and the recent cases, as saved."""
+    """What the Settings dialog edits (SettingsValues), and the recent cases, as saved.
+
+    The defaults that core owns come from core, so the dialog's "Restore defaults", a new
+    user's file and the CLI measure with the same numbers.
+    """
 
     interval_seconds: float = 2.0  # a new user's default: one screen every 2 s
+    change_threshold: float = DEFAULT_CHANGE_THRESHOLD
+    area_ratio_threshold: float = Levels.area_ratio
+    weight_ratio_threshold: float = Levels.visual_weight_ratio
     recent: tuple[str, ...] = field(default=())
 
     def with_recent(self, folder: Path) -> AppSettings:
@@ -58,7 +70,11 @@ class AppSettings(SettingsValues):
 
 
 def load_settings(path: Path | None = None) -> AppSettings:
-    """The saved settings; unknown keys are ignored and a damaged file gives the defaults."""
+    """The saved settings; unknown keys are ignored and a damaged file gives the defaults.
+
+    A file without a version is the first format; one from a newer program is read for the
+    keys this one knows.
+    """
     path = path or config_dir() / "settings.json"
     try:
         raw = strict_loads(path.read_bytes())
@@ -67,6 +83,14 @@ def load_settings(path: Path | None = None) -> AppSettings:
     except (OSError, ValueError) as error:
         log.warning("settings %s unreadable (%s); using defaults", path, error)
         return AppSettings()
+    version = raw.get(VERSION_KEY) if isinstance(raw, dict) else None
+    if isinstance(version, int) and version > SETTINGS_VERSION:
+        log.info(
+            "settings %s are format %d; reading the keys of format %d",
+            path,
+            version,
+            SETTINGS_VERSION,
+        )
     known = {f.name: f for f in fields(AppSettings)}
     values: dict[str, Any] = {}
     defaults = AppSettings()
@@ -88,8 +112,9 @@ def load_settings(path: Path | None = None) -> AppSettings:
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> None:
+    """Write the settings with their format version; a failure is logged, never raised."""
     path = path or config_dir() / "settings.json"
-    data = asdict(settings)
+    data: dict[str, Any] = {VERSION_KEY: SETTINGS_VERSION, **asdict(settings)}
     data["recent"] = list(settings.recent)
     data["tsa_roots"] = list(settings.tsa_roots)
     payload = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"

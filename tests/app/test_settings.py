@@ -40,3 +40,48 @@ def test_a_hand_edited_file_never_turns_the_session_timestamp_on_by_mistake(
     assert loaded.timestamp_after_session is False
     assert loaded.tsa_roots == ("/etc/tsa-root.pem",)
     assert AppSettings().timestamp_after_session is False  # off by default
+
+
+def test_the_file_carries_its_format_version_and_an_old_file_still_loads(tmp_path: Path) -> None:
+    from desktop.app.settings import SETTINGS_VERSION, VERSION_KEY
+
+    path = tmp_path / "settings.json"
+    save_settings(AppSettings(area_ratio_threshold=3.0), path)
+    assert json.loads(path.read_text("utf-8"))[VERSION_KEY] == SETTINGS_VERSION == 1
+    assert load_settings(path).area_ratio_threshold == 3.0
+    old = tmp_path / "old.json"  # written before the version: the same keys, no version
+    old.write_text(json.dumps({"area_ratio_threshold": 2.5, "delay_seconds": 4}), "utf-8")
+    loaded = load_settings(old)
+    assert (loaded.area_ratio_threshold, loaded.delay_seconds) == (2.5, 4)
+    newer = tmp_path / "newer.json"  # from a later program: the keys this one knows are read
+    newer.write_text(json.dumps({VERSION_KEY: 9, "delay_seconds": 2, "later": 1}), "utf-8")
+    assert load_settings(newer).delay_seconds == 2
+
+
+def test_the_defaults_core_owns_come_from_core() -> None:
+    from desktop.core.analysis.compare import Levels
+    from desktop.core.capture.grab import DEFAULT_CHANGE_THRESHOLD
+
+    defaults = AppSettings()
+    assert defaults.change_threshold == DEFAULT_CHANGE_THRESHOLD
+    assert defaults.area_ratio_threshold == Levels().area_ratio
+    assert defaults.weight_ratio_threshold == Levels().visual_weight_ratio
+
+
+def test_reading_and_writing_settings_needs_no_qt(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; "
+        "from desktop.app.settings import AppSettings, load_settings, save_settings; "
+        f"p = Path({str(tmp_path / 's.json')!r}); save_settings(AppSettings(delay_seconds=2), p); "
+        "assert load_settings(p).delay_seconds == 2; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
