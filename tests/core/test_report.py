@@ -203,3 +203,30 @@ def test_report_command_logs_the_export(demo: Path, tmp_path: Path) -> None:
     )
     assert verified.returncode == 0, verified.stdout
     CaseWriter(case)  # still opens for writing
+
+
+def test_the_methods_give_the_levels_the_analyses_used(tmp_path: Path) -> None:
+    """Levels changed in Settings reach the analysis; the report must not print the defaults."""
+    from desktop.core.analysis.compare import Levels
+    from desktop.core.analysis.measure import ControlSpec
+    from desktop.core.analysis.record import analyze_capture
+    from desktop.core.capture.frame import Rect
+
+    writer = create_case(tmp_path / "case", title="levels")
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(image_bytes())
+    seq = import_files(writer, [shot]).events[0].seq
+    specs = [
+        ControlSpec("Big", "promoted", Rect(80, 80, 160, 40)),
+        ControlSpec("Small", "suppressed", Rect(10, 10, 40, 20)),
+    ]
+    analyze_capture(writer, seq, specs, levels=Levels(area_ratio=3.5, visual_weight_ratio=4.25))
+    build_report(writer.folder, tmp_path / "r.pdf")
+    flat = re.sub(r"\s+", " ", "\n".join(pdf_text(tmp_path / "r.pdf")))
+    assert "area ratio 3.5, visual-weight ratio 4.25" in flat
+    assert "They were set in Settings" in flat
+    analyze_capture(writer, seq, specs)  # the defaults, this time
+    build_report(writer.folder, tmp_path / "r2.pdf")
+    flat = re.sub(r"\s+", " ", "\n".join(pdf_text(tmp_path / "r2.pdf")))
+    assert "Not every analysis used the same levels" not in flat  # only the latest is shown
+    assert "area ratio 2, visual-weight ratio 2" in flat

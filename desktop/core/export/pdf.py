@@ -755,12 +755,30 @@ def _measurement_table(result: dict[str, Any], p: Callable[..., Any], width: flo
     return _table(rows, [width * f for f in (0.26, 0.12, 0.14, 0.24, 0.11, 0.13)])
 
 
+def _levels_used(model: ReportModel) -> list[tuple[float, float]]:
+    """The (area, visual-weight) levels each shown analysis logged, in order, once each."""
+    found: list[tuple[float, float]] = []
+    for entry in model.analyses:
+        logged = entry.result.get("parameters", {}) if isinstance(entry.result, dict) else {}
+        levels = logged.get("levels") if isinstance(logged, dict) else None
+        if not isinstance(levels, dict):
+            continue
+        area, weight = levels.get("area_ratio"), levels.get("visual_weight_ratio")
+        if isinstance(area, int | float) and isinstance(weight, int | float):
+            pair = (float(area), float(weight))
+            if pair not in found:
+                found.append(pair)
+    return found
+
+
 def _methods(
     model: ReportModel, lang: str, heading: Callable[..., Any], p: Callable[..., Any]
 ) -> list[Any]:
     from desktop.core.analysis.compare import Levels
     from desktop.core.analysis.engine import limits
 
+    default = (Levels().area_ratio, Levels().visual_weight_ratio)
+    levels = _levels_used(model) or [default]
     env = model.environment
     program = env.get("program", {})
     versions = ", ".join(f"{k} {v}" for k, v in sorted(env.get("libraries", {}).items()) if v)
@@ -800,10 +818,29 @@ def _methods(
             "below its WCAG minimum. These are this project's defaults, not thresholds from a "
             "study; WCAG 2.2 gives 4.5:1 and 3:1 (1.4.3), 3:1 for controls (1.4.11) and 24 x 24 "
             "CSS px (2.5.8).",
-            area=Levels().area_ratio,
-            weight=Levels().visual_weight_ratio,
+            area=levels[0][0],
+            weight=levels[0][1],
+        )
+        if levels == [default]
+        else tr(
+            "Levels used to call a pair asymmetric: area ratio {area:g}, visual-weight ratio "
+            "{weight:g}, at the conservative end of the range, or the suppressed text alone "
+            "below its WCAG minimum. They were set in Settings; this project's defaults are "
+            "{default_area:g} and {default_weight:g}.",
+            area=levels[0][0],
+            weight=levels[0][1],
+            default_area=default[0],
+            default_weight=default[1],
         ),
     ]
+    if len(levels) > 1:
+        paragraphs.append(
+            tr(
+                "Not every analysis used the same levels; each one's levels are in its record: "
+                "{levels}.",
+                levels="; ".join(f"{area:g} / {weight:g}" for area, weight in levels),
+            )
+        )
     flow += [p(text) for text in paragraphs]
     flow.append(heading(tr("Limits"), 1, "limits"))
     flow += [p("• " + text) for text in limits()[lang]]
