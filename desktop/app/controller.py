@@ -32,7 +32,6 @@ from desktop.core.capture.grab import CaptureTarget
 from desktop.core.i18n import tr
 from desktop.core.proof.safepath import (
     inside_or_none,
-    read_inside,
     regular_inside_or_none,
 )
 from desktop.core.store.case import CaseWriter, create_case, named_files
@@ -346,18 +345,16 @@ class Controller(QObject):
     # -- cases ------------------------------------------------------------------------------
     def _refresh_recent(self) -> None:
         from desktop.core.errors import EvidenceError
+        from desktop.core.store.case import read_case_info
 
         cases = []
         for path in self.settings.recent:
             folder = Path(path)
             title, missing = folder.name, not (folder / "case.json").is_file()
             if not missing:
-                try:  # never through a link, never a FIFO (it would block the window)
-                    from desktop.core.store.strictjson import strict_loads
-
-                    info = strict_loads(read_inside(folder, "case.json", limit=1 << 20))
-                    title = str(info["title"])
-                except (OSError, ValueError, KeyError, TypeError, EvidenceError):
+                try:  # read_case_info never follows a link, never opens a FIFO
+                    title = read_case_info(folder).title
+                except (OSError, EvidenceError):
                     missing = True
             count = 0
             if not missing and inside_or_none(folder, "originals") is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import os
 import re
@@ -468,14 +467,11 @@ class OpenSSLAuthority:
         )
         self.ca = folder / "ca.pem"
         self.lock = threading.Lock()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/tsr"
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self.thread.start()
+        self.server = Server(self)  # type: ignore[arg-type]  # it has Authority's answer()
+        self.url = self.server.url
 
-    def reply(self, query: bytes) -> bytes:
+    def answer(self, _content_type: str, query: bytes) -> tuple[int, bytes]:
+        """What the loopback server sends back: `openssl ts -reply` to the query."""
         with self.lock:
             (self.folder / "query.tsq").write_bytes(query)
             _openssl(
@@ -483,30 +479,10 @@ class OpenSSLAuthority:
                 *("ts", "-reply", "-config", "tsa.cnf", "-queryfile", "query.tsq"),
                 *("-out", "reply.tsr"),
             )
-            return (self.folder / "reply.tsr").read_bytes()
-
-    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
-        authority = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                query = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                reply = authority.reply(query)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/timestamp-reply")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
+            return 200, (self.folder / "reply.tsr").read_bytes()
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(5)
+        self.server.close()
 
 
 @pytest.fixture

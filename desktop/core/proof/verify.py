@@ -170,7 +170,7 @@ def verify_case(
     # A linked or special log.jsonl is not read (it is outside the case); _scan_folder names it.
     scan = (
         scan_file(folder / LOG_NAME, keep=_needed_by_verify)
-        if _is_regular_inside(folder, LOG_NAME)
+        if regular_inside_or_none(folder, LOG_NAME) is not None
         else LogScan()
     )
     report.events = scan.count
@@ -331,11 +331,6 @@ def _staging_hashes(folder: Path) -> dict[str, Path]:
             if digest is not None:
                 hashes[digest] = folder / relative
     return hashes
-
-
-def _is_regular_inside(folder: Path, relative: str) -> bool:
-    """True for a regular file inside the case with no link on the way (lstat only)."""
-    return regular_inside_or_none(folder, relative) is not None
 
 
 def _sha256_inside(folder: Path, relative: str) -> str | None:

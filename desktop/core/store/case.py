@@ -22,7 +22,7 @@ from desktop.core.errors import (
     UsageError,
 )
 from desktop.core.i18n import tr
-from desktop.core.proof.safepath import inside_or_none, resolve_inside
+from desktop.core.proof.safepath import inside_or_none, read_inside, resolve_inside
 from desktop.core.store import checkpoint
 from desktop.core.store.clock import Clock, SystemClock, take_stamp
 from desktop.core.store.durable import (
@@ -150,9 +150,14 @@ def read_case_info(folder: Path) -> CaseInfo:
     return _load_case_json(path)
 
 
+MAX_CASE_JSON = 1 << 20  # a few hundred bytes in practice
+
+
 def _load_case_json(path: Path) -> CaseInfo:
     try:
-        return CaseInfo.from_json(strict_loads(path.read_bytes()))
+        # No link, no FIFO, nothing huge: case.json may come from someone else.
+        data = read_inside(path.parent, path.name, limit=MAX_CASE_JSON)
+        return CaseInfo.from_json(strict_loads(data))
     except ValueError as error:
         raise EvidenceError(
             tr(
